@@ -1,0 +1,3 @@
+//! Span batches (type 1, from Delta).
+//!
+//! (Being written.)

@@ -1,0 +1,1 @@
+//! Channels: frames reassembled into compressed channel data.

@@ -1,0 +1,3 @@
+//! `keel`: the OP Stack rollup node's command-line entry point.
+
+fn main() {}
