@@ -86,24 +86,26 @@ impl Frame {
     /// `offset` is only used to name the position in errors.
     pub fn decode(input: &[u8], offset: usize) -> Result<(Self, usize), FrameError> {
         let truncated = |needed| FrameError::Truncated { offset, needed, available: input.len() };
-        let header = input.get(..22).ok_or_else(|| truncated(FRAME_OVERHEAD))?;
-        let (id, rest) = header.split_at(16);
-        let (number, len) = rest.split_at(2);
-        let number = u16::from_be_bytes([number[0], number[1]]);
-        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (id, rest) =
+            input.split_first_chunk::<16>().ok_or_else(|| truncated(FRAME_OVERHEAD))?;
+        let (number, rest) =
+            rest.split_first_chunk::<2>().ok_or_else(|| truncated(FRAME_OVERHEAD))?;
+        let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(|| truncated(FRAME_OVERHEAD))?;
+        let number = u16::from_be_bytes(*number);
+        let len = u32::from_be_bytes(*len) as usize;
         if len > MAX_FRAME_LEN {
             return Err(FrameError::TooLong(len));
         }
         let total = FRAME_OVERHEAD + len;
-        let data = input.get(22..22 + len).ok_or_else(|| truncated(total))?;
-        let is_last = match input.get(22 + len) {
+        let (data, rest) = rest.split_at_checked(len).ok_or_else(|| truncated(total))?;
+        let is_last = match rest.first() {
             Some(0) => false,
             Some(1) => true,
             Some(&b) => return Err(FrameError::BadIsLast(b)),
             None => return Err(truncated(total)),
         };
         let frame = Self {
-            channel_id: ChannelId::from_slice(id),
+            channel_id: ChannelId::from(*id),
             number,
             data: Bytes::copy_from_slice(data),
             is_last,

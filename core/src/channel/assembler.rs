@@ -17,21 +17,21 @@ pub fn prune_holocene_frames(prev: Option<&Frame>, frames: Vec<Frame>) -> Vec<Fr
     let mut last: Option<(ChannelId, u16, bool)> =
         prev.map(|f| (f.channel_id, f.number, f.is_last));
     for frame in frames {
-        match last {
+        let keep = match last {
+            // Same channel: must directly follow an unclosed frame.
             Some((id, number, is_last)) if id == frame.channel_id => {
-                if is_last || u32::from(frame.number) != u32::from(number) + 1 {
-                    continue;
-                }
+                !is_last && u32::from(frame.number) == u32::from(number) + 1
             }
-            Some((id, _, is_last)) => {
-                if frame.number != 0 {
-                    continue;
-                }
-                if !is_last {
-                    kept.retain(|f| f.channel_id != id);
-                }
-            }
-            None => {}
+            // Another channel: only a first frame may start it.
+            Some(_) => frame.number == 0,
+            None => true,
+        };
+        if !keep {
+            continue;
+        }
+        if let Some((id, _, false)) = last.filter(|(id, _, _)| *id != frame.channel_id) {
+            // A new channel starts while the previous one is unclosed: drop the latter.
+            kept.retain(|f| f.channel_id != id);
         }
         last = Some((frame.channel_id, frame.number, frame.is_last));
         kept.push(frame);
@@ -118,7 +118,7 @@ impl ChannelAssembler {
 
 #[cfg(test)]
 mod tests {
-    use super::super::channel::tests::frame;
+    use super::super::buffer::tests::frame;
     use super::*;
     use alloc::vec;
 

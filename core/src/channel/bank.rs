@@ -119,7 +119,7 @@ impl ChannelBank {
 
 #[cfg(test)]
 mod tests {
-    use super::super::channel::tests::frame;
+    use super::super::buffer::tests::frame;
     use super::*;
 
     const LIMITS: ChannelLimits = ChannelLimits {

@@ -6,11 +6,11 @@
 
 mod assembler;
 mod bank;
-mod channel;
+mod buffer;
 
 pub use assembler::{AssemblerOutcome, ChannelAssembler, prune_holocene_frames};
 pub use bank::{ChannelBank, FrameOutcome};
-pub use channel::{Channel, ChannelError, FRAME_BANK_OVERHEAD};
+pub use buffer::{Channel, ChannelError, FRAME_BANK_OVERHEAD};
 
 /// Per-L1-block limits for channel handling, computed by the caller from the rollup config and
 /// the timestamp of the L1 block being read (checklist §0.2).

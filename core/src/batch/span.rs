@@ -1,3 +1,0 @@
-//! Span batches (type 1, from Delta).
-//!
-//! (Being written.)

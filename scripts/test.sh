@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every keel check and test on a fresh machine: installs what is missing, then lints,
+# builds (native and wasm32), and tests. Used by CI (.ci/run) and by developers alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build cache outside the clone so repeated runs don't rebuild the world.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keel-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+vectors="${KEEL_VECTORS:-../shared/vectors}"
+if [ ! -f "$vectors/README.md" ]; then
+    echo "error: test vectors not found at $vectors (put ../shared beside the clone)" >&2
+    exit 1
+fi
+
+step "format"
+cargo fmt --all --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "build keel-core for wasm32-unknown-unknown (no_std)"
+cargo build -p keel-core --target wasm32-unknown-unknown --locked
+
+step "build"
+cargo build --workspace --locked
+
+step "test"
+cargo test --workspace --locked
