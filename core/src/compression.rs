@@ -45,6 +45,9 @@ pub enum StreamEnd {
     Complete,
     /// Output reached the caller's limit; the rest of the stream was not inflated.
     LimitReached,
+    /// The input ended before the compressed stream did (e.g. no zlib trailer); the output
+    /// holds everything the input encoded.
+    Truncated,
     /// The stream is corrupt or truncated at this point; the output holds everything before it.
     Corrupt(&'static str),
 }
@@ -129,7 +132,7 @@ fn inflate_zlib(input: &[u8], limit: usize) -> (Vec<u8>, StreamEnd) {
             }
             TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
                 out.truncate(out_pos);
-                return (out, StreamEnd::Corrupt("zlib stream truncated"));
+                return (out, StreamEnd::Truncated);
             }
             TINFLStatus::Adler32Mismatch => {
                 out.truncate(out_pos);
@@ -208,7 +211,7 @@ fn inflate_brotli(input: &[u8], limit: usize) -> (Vec<u8>, StreamEnd) {
             }
             BrotliResult::NeedsMoreInput => {
                 out.truncate(out_pos);
-                return (out, StreamEnd::Corrupt("brotli stream truncated"));
+                return (out, StreamEnd::Truncated);
             }
             BrotliResult::ResultFailure => {
                 out.truncate(out_pos);
@@ -264,7 +267,7 @@ mod tests {
         let data: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 13) as u8).collect();
         let compressed = compress_zlib(&data, 6);
         let cut = decompress(&compressed[..compressed.len() / 2], false, LIMIT).unwrap();
-        assert!(matches!(cut.end, StreamEnd::Corrupt(_)));
+        assert_eq!(cut.end, StreamEnd::Truncated);
         assert!(data.starts_with(&cut.data));
         let mut bad = compressed.clone();
         let last = bad.len() - 1;

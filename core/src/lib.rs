@@ -25,3 +25,4 @@ pub mod channel;
 pub mod compression;
 pub mod config;
 pub mod frame;
+pub mod inspect;

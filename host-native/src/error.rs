@@ -1,0 +1,47 @@
+//! Errors the `keel` command reports to its user, one line each.
+
+use std::path::PathBuf;
+
+/// A failure of a `keel` command.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file's contents are not what the command expects.
+    #[error("{path}: {message}")]
+    BadInput {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// `--network` names no built-in network.
+    #[error("unknown network {name:?}; known networks: {known}")]
+    UnknownNetwork {
+        /// The name given.
+        name: String,
+        /// Comma-separated built-in names.
+        known: String,
+    },
+    /// Output could not be written.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// A bad-input error for `path` with a displayable cause.
+    pub(crate) fn bad_input(path: &std::path::Path, message: impl std::fmt::Display) -> Self {
+        Self::BadInput { path: path.to_path_buf(), message: message.to_string() }
+    }
+}
+
+/// Reads a whole file, naming it in the error.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::Read { path: path.to_path_buf(), source })
+}
