@@ -3,7 +3,10 @@
 //!
 //! Reads `../shared/vectors` (or `KEEL_VECTORS`). Run: `cargo bench -p keel-core --bench decode`.
 
-#![allow(clippy::expect_used, reason = "a benchmark on fixed vectors should stop loudly on bad data")]
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark on fixed vectors should stop loudly on bad data"
+)]
 
 use std::{hint::black_box, path::PathBuf, time::Duration};
 
