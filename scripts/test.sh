@@ -37,4 +37,9 @@ step "build"
 cargo build --workspace --locked
 
 step "test"
-cargo test --workspace --locked
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line with the totals over every test binary (unit, integration and doc tests).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "\n%d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"
