@@ -49,27 +49,34 @@ pub enum InspectError {
     /// The channel data names no known compression.
     #[error("not channel data: {0}")]
     Channel(String),
+    /// The input looks like hex text but is not valid hex.
+    #[error("invalid hex input: {0}")]
+    Hex(String),
     /// The report could not be serialized.
     #[error("cannot serialize report: {0}")]
     Json(String),
 }
 
-/// Turns file contents into bytes: hex text (optionally `0x`-prefixed, surrounding whitespace
-/// ignored) is decoded, anything else is taken as raw bytes.
+/// Turns file contents into bytes: hex text (optionally `0x`/`0X`-prefixed; whitespace,
+/// including line breaks, ignored) is decoded, anything else is taken as raw bytes.
 ///
-/// Raw batcher data never starts with an ASCII hex digit (transactions start with a type byte
-/// or an RLP list header, calldata with `0x00`, channels with `0x78`/`0x01`), so the two forms
-/// cannot be confused in practice.
-pub fn decode_input(input: &[u8]) -> Vec<u8> {
+/// Raw batcher data never consists only of hex digits and whitespace (transactions start with a
+/// type byte or an RLP list header, calldata with `0x00`, channels with `0x78`/`0x01`), so the
+/// two forms cannot be confused in practice. Text that is hex but malformed (an odd number of
+/// digits) is an error rather than being misread as raw bytes.
+pub fn decode_input(input: &[u8]) -> Result<Vec<u8>, InspectError> {
     let text = input.trim_ascii();
-    let digits = text.strip_prefix(b"0x").unwrap_or(text);
+    let digits = text.strip_prefix(b"0x").or_else(|| text.strip_prefix(b"0X")).unwrap_or(text);
     let is_hex = !digits.is_empty()
-        && digits.len().is_multiple_of(2)
-        && digits.iter().all(u8::is_ascii_hexdigit);
-    if is_hex && let Ok(bytes) = alloy_primitives::hex::decode(digits) {
-        return bytes;
+        && digits.iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
+    if !is_hex {
+        return Ok(input.to_vec());
     }
-    input.to_vec()
+    let compact: Vec<u8> = digits.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !compact.len().is_multiple_of(2) {
+        return Err(InspectError::Hex(String::from("odd number of hex digits")));
+    }
+    alloy_primitives::hex::decode(&compact).map_err(|e| InspectError::Hex(e.to_string()))
 }
 
 /// One frame, without its data.
@@ -113,14 +120,16 @@ pub struct ChannelReport {
 /// What a channel's data holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChannelContents {
-    /// Compression codec, if recognised.
+    /// Compression codec; absent when the first byte names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<CompressionKind>,
     /// Compressed size in bytes.
     pub compressed_size: usize,
     /// Decompressed size in bytes.
     pub decompressed_size: usize,
-    /// How decompression ended.
-    pub stream_end: StreamEnd,
+    /// How decompression ended; absent when nothing was decompressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_end: Option<StreamEnd>,
     /// Number of batches decoded.
     pub batch_count: usize,
     /// The batches, in channel order.
@@ -165,9 +174,9 @@ pub struct SingularReport {
 pub struct TxSummary {
     /// keccak256 of the EIP-2718 encoding.
     pub hash: B256,
-    /// EIP-2718 type (0 for legacy).
+    /// EIP-2718 type (0 for legacy); `null` when the first byte is no valid envelope start.
     #[serde(rename = "type")]
-    pub tx_type: u8,
+    pub tx_type: Option<u8>,
     /// Chain id, if the transaction commits to one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_id: Option<u64>,
@@ -229,7 +238,8 @@ pub struct SpanReport {
 /// One block of an expanded span batch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SpanBlockReport {
-    /// L2 block number.
+    /// L2 block number (absent only if it would overflow).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub l2_block_number: Option<u64>,
     /// L2 timestamp.
     pub timestamp: u64,
@@ -299,7 +309,8 @@ pub struct TxReport {
     /// EIP-2718 type.
     #[serde(rename = "type")]
     pub tx_type: u8,
-    /// Chain id, if any.
+    /// Chain id, if the transaction commits to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_id: Option<u64>,
     /// Nonce.
     pub nonce: u64,
@@ -465,7 +476,7 @@ impl<'a> Inspector<'a> {
                     compression: None,
                     compressed_size: data.len(),
                     decompressed_size: 0,
-                    stream_end: StreamEnd::Corrupt("unknown compression"),
+                    stream_end: None,
                     batch_count: 0,
                     batches: Vec::new(),
                     error: Some(e.to_string()),
@@ -484,7 +495,7 @@ impl<'a> Inspector<'a> {
             compression: Some(decompressed.kind),
             compressed_size: data.len(),
             decompressed_size: decompressed.data.len(),
-            stream_end: decompressed.end,
+            stream_end: Some(decompressed.end),
             batch_count: batches.len(),
             batches,
             error,
@@ -505,7 +516,7 @@ impl<'a> Inspector<'a> {
             epoch_num: batch.epoch_num,
             epoch_hash: batch.epoch_hash,
             timestamp: batch.timestamp,
-            l2_block_number: self.config.and_then(|c| c.l2_block_number_at(batch.timestamp)),
+            l2_block_number: self.config.and_then(|c| block_number_at(c, batch.timestamp)),
             tx_count: batch.transactions.len(),
             transactions,
         }
@@ -536,7 +547,7 @@ impl<'a> Inspector<'a> {
                             elements
                                 .into_iter()
                                 .map(|e| SpanBlockReport {
-                                    l2_block_number: config.l2_block_number_at(e.timestamp),
+                                    l2_block_number: block_number_at(config, e.timestamp),
                                     timestamp: e.timestamp,
                                     epoch_num: e.epoch_num,
                                     tx_count: e.transactions.len(),
@@ -569,11 +580,19 @@ impl<'a> Inspector<'a> {
     }
 }
 
+/// The L2 block at exactly `timestamp`, if one is (timestamps between blocks have none).
+fn block_number_at(config: &RollupConfig, timestamp: u64) -> Option<u64> {
+    let number = config.l2_block_number_at(timestamp)?;
+    (config.timestamp_of_block(number) == Some(timestamp)).then_some(number)
+}
+
 fn tx_summary(raw: &Bytes) -> TxSummary {
     let hash = keccak256(raw);
+    // EIP-2718: below 0x7f is a type byte, from 0xc0 an RLP list (legacy), between is invalid.
     let tx_type = match raw.first() {
-        Some(&b) if b < 0x7f => b,
-        _ => 0,
+        Some(&b) if b < 0x7f => Some(b),
+        Some(&b) if b >= 0xc0 => Some(0),
+        _ => None,
     };
     match decode_l1_tx(raw) {
         Ok(tx) => TxSummary { hash, tx_type, chain_id: tx.chain_id(), error: None },
@@ -586,4 +605,34 @@ pub fn to_json<T: Serialize>(report: &T, pretty: bool) -> Result<String, Inspect
     let out =
         if pretty { serde_json::to_string_pretty(report) } else { serde_json::to_string(report) };
     out.map_err(|e| InspectError::Json(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_input_accepts_hex_forms_and_raw() {
+        let raw = [0x00, 0xab, 0x78];
+        assert_eq!(decode_input(b"00ab78").unwrap(), raw);
+        assert_eq!(decode_input(b"0x00AB78\n").unwrap(), raw);
+        assert_eq!(decode_input(b"0X00ab\r\n78 ").unwrap(), raw);
+        assert_eq!(decode_input(&raw).unwrap(), raw);
+        assert_eq!(decode_input(&[0x02, 0xf8]).unwrap(), [0x02, 0xf8]);
+    }
+
+    #[test]
+    fn decode_input_rejects_odd_hex() {
+        assert!(matches!(decode_input(b"0x00a"), Err(InspectError::Hex(_))));
+        assert!(matches!(decode_input(b"abc"), Err(InspectError::Hex(_))));
+    }
+
+    #[test]
+    fn tx_summary_types() {
+        assert_eq!(tx_summary(&Bytes::from_static(&[0x02, 0xc0])).tx_type, Some(2));
+        assert_eq!(tx_summary(&Bytes::from_static(&[0xc0])).tx_type, Some(0));
+        let bad = tx_summary(&Bytes::from_static(&[0x90]));
+        assert_eq!(bad.tx_type, None);
+        assert!(bad.error.is_some());
+    }
 }

@@ -15,7 +15,8 @@ use crate::{
 pub(crate) fn run(cmd: InspectCommand) -> Result<(), CliError> {
     match cmd {
         InspectCommand::Tx { file, opts } => {
-            let raw = decode_input(&read_file(&file)?);
+            let raw =
+                decode_input(&read_file(&file)?).map_err(|e| CliError::bad_input(&file, e))?;
             with_inspector(&opts, |inspector| {
                 let report =
                     inspector.transaction(&raw).map_err(|e| CliError::bad_input(&file, e))?;
@@ -23,7 +24,8 @@ pub(crate) fn run(cmd: InspectCommand) -> Result<(), CliError> {
             })
         }
         InspectCommand::Calldata { file, opts } => {
-            let data = decode_input(&read_file(&file)?);
+            let data =
+                decode_input(&read_file(&file)?).map_err(|e| CliError::bad_input(&file, e))?;
             with_inspector(&opts, |inspector| {
                 let report =
                     inspector.calldata(&data).map_err(|e| CliError::bad_input(&file, e))?;
@@ -33,7 +35,7 @@ pub(crate) fn run(cmd: InspectCommand) -> Result<(), CliError> {
         InspectCommand::Blob { files, opts } => {
             let blobs = files
                 .iter()
-                .map(|f| read_file(f).map(|b| decode_input(&b)))
+                .map(|f| decode_input(&read_file(f)?).map_err(|e| CliError::bad_input(f, e)))
                 .collect::<Result<Vec<_>, _>>()?;
             let slices: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
             with_inspector(&opts, |inspector| {
@@ -50,7 +52,8 @@ pub(crate) fn run(cmd: InspectCommand) -> Result<(), CliError> {
             })
         }
         InspectCommand::Channel { file, opts } => {
-            let data = decode_input(&read_file(&file)?);
+            let data =
+                decode_input(&read_file(&file)?).map_err(|e| CliError::bad_input(&file, e))?;
             with_inspector(&opts, |inspector| {
                 let report = inspector.channel(&data).map_err(|e| CliError::bad_input(&file, e))?;
                 print(&report, opts.pretty)

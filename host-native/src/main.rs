@@ -21,9 +21,19 @@ fn main() -> ExitCode {
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line, no backtrace: these are user-facing errors.
-            eprintln!("error: {e}");
+            eprintln!("error: {}", one_line(&e.to_string()));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Folds a message onto one line and bounds its length: user-facing errors are one line, even
+/// when a parser's message quotes a multi-line snippet of the input.
+fn one_line(message: &str) -> String {
+    const MAX_CHARS: usize = 400;
+    let folded = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &folded[..cut]),
+        None => folded,
     }
 }
