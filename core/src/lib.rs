@@ -24,5 +24,6 @@ pub mod blob;
 pub mod channel;
 pub mod compression;
 pub mod config;
+pub mod deposit;
 pub mod frame;
 pub mod inspect;
