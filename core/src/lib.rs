@@ -27,3 +27,4 @@ pub mod config;
 pub mod deposit;
 pub mod frame;
 pub mod inspect;
+pub mod l1_info;
