@@ -430,19 +430,52 @@ impl RawSpanBatch {
             return Err(SpanBatchError::TooManyTxs(total));
         }
         payload.txs.check_lengths(total as usize)?;
-        let mut txs = payload.txs.full_txs(l2_chain_id)?.into_iter();
         let epochs = self.epoch_nums();
-        let elements = payload
-            .block_tx_counts
-            .iter()
-            .zip(epochs)
-            .enumerate()
-            .map(|(i, (&count, epoch_num))| SpanBatchElement {
+        // Upper bound on what a signed tx adds to its `tx_datas` entry: list header, chain id,
+        // nonce, gas, `to`, `v` and the 33-byte `r` and `s` items.
+        const ENVELOPE_OVERHEAD: usize = 9 + 9 + 9 + 9 + 21 + 17 + 33 + 33;
+        let mut walk = payload.txs.walk(l2_chain_id);
+        let mut entries = payload.txs.tx_datas.iter();
+        let mut elements = Vec::with_capacity(blocks);
+        let mut lens = Vec::new();
+        for (i, (&count, epoch_num)) in payload.block_tx_counts.iter().zip(epochs).enumerate() {
+            // Each block's txs are encoded into one buffer and handed out as slices of it: one
+            // allocation per block, not per tx, and no block keeps another's buffer alive.
+            // The buffer is sized once from the block's entries plus what a signed tx adds to
+            // them.
+            let count = count as usize;
+            let capacity = entries.by_ref().take(count).fold(0usize, |acc, d| {
+                acc.saturating_add(d.len()).saturating_add(ENVELOPE_OVERHEAD)
+            });
+            let mut buf = Vec::with_capacity(capacity);
+            lens.clear();
+            for _ in 0..count {
+                let start = buf.len();
+                let encoded = walk.next_with(|entry, parsed, fields, index| {
+                    parsed.encode_signed_tx(fields, index, entry, &mut buf)
+                });
+                // check_lengths makes the counts and the columns agree.
+                encoded.ok_or(SpanBatchError::InconsistentLengths {
+                    field: "tx_datas",
+                    expected: total as usize,
+                    found: payload.txs.len(),
+                })??;
+                lens.push(buf.len() - start);
+            }
+            // The lengths add up to the buffer's: each split is within what is left, and the
+            // last tx takes the remainder itself.
+            let mut rest = Bytes::from(buf);
+            let mut transactions = Vec::with_capacity(lens.len());
+            if let Some((_, init)) = lens.split_last() {
+                transactions.extend(init.iter().map(|&len| rest.split_to(len)));
+                transactions.push(rest);
+            }
+            elements.push(SpanBatchElement {
                 timestamp: self.block_timestamp(i as u64, genesis_l2_time, block_time),
                 epoch_num,
-                transactions: txs.by_ref().take(count as usize).collect(),
-            })
-            .collect();
+                transactions,
+            });
+        }
         Ok(elements)
     }
 

@@ -8,8 +8,10 @@
 
 use super::{MAX_SPAN_BATCH_ELEMENT_COUNT, SpanBatchError, cursor::Cursor};
 use alloc::vec::Vec;
-use alloy_consensus::{Signed, TxEip1559, TxEip2930, TxEip7702, TxLegacy};
-use alloy_eips::{eip2718::Encodable2718, eip2930::AccessList, eip7702::SignedAuthorization};
+use alloy_consensus::{
+    TxEip1559, TxEip2930, TxEip7702, TxLegacy, transaction::RlpEcdsaEncodableTx,
+};
+use alloy_eips::{eip2930::AccessList, eip7702::SignedAuthorization};
 use alloy_primitives::{Address, Bytes, Signature, TxKind, U256};
 use alloy_rlp::{Decodable, EMPTY_STRING_CODE, Encodable, Header};
 
@@ -132,6 +134,15 @@ impl<'a> RlpUint<'a> {
     }
 }
 
+/// `part` as a shared slice of `whole` when it lies inside it (no copy), else a copy.
+fn sub_bytes(whole: &Bytes, part: &[u8]) -> Bytes {
+    let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    match offset.checked_add(part.len()) {
+        Some(end) if !part.is_empty() && end <= whole.len() => whole.slice(offset..end),
+        _ => Bytes::copy_from_slice(part),
+    }
+}
+
 /// Takes one whole RLP item (header and payload) from the front of `buf`.
 fn raw_item<'a>(buf: &mut &'a [u8]) -> alloy_rlp::Result<&'a [u8]> {
     let start = *buf;
@@ -199,6 +210,7 @@ pub(crate) struct ParsedTxData<'a> {
 
 impl<'a> ParsedTxData<'a> {
     /// Parses an entry of the given type (its first byte must agree).
+    #[inline]
     pub(crate) fn parse(tx_type: SpanTxType, entry: &'a [u8]) -> alloy_rlp::Result<Self> {
         let mut body = match tx_type.type_byte() {
             Some(_) => entry.get(1..).ok_or(alloy_rlp::Error::InputTooShort)?,
@@ -247,16 +259,21 @@ impl<'a> ParsedTxData<'a> {
         })
     }
 
-    /// Builds the signed transaction's EIP-2718 encoding.
+    /// Appends the signed transaction's EIP-2718 encoding to `out`.
+    ///
+    /// `entry` is the `tx_datas` entry this was parsed from: the calldata is taken from it as a
+    /// shared slice rather than copied.
     ///
     /// alloy's types are used whenever the amounts fit them (always, for real transactions).
     /// A batch may still carry a wider amount: op-node then emits the transaction anyway (the
     /// engine rejects it later), so the same bytes are produced by splicing the raw items.
-    pub(crate) fn into_signed_tx(
+    pub(crate) fn encode_signed_tx(
         self,
         f: &TxEnvelopeFields,
         index: u64,
-    ) -> Result<Vec<u8>, SpanBatchError> {
+        entry: &Bytes,
+        out: &mut Vec<u8>,
+    ) -> Result<(), SpanBatchError> {
         let to = match (self.tx_type, f.to) {
             // geth: "to address is required for SetCodeTx".
             (SpanTxType::Eip7702, None) => {
@@ -271,70 +288,64 @@ impl<'a> ParsedTxData<'a> {
         let (Some(value), Some(fee), Some(max_fee)) =
             (self.value.to_u256(), self.fee.to_u128(), max_fee)
         else {
-            return self.splice_signed_tx(f, index);
+            out.extend_from_slice(&self.splice_signed_tx(f, index)?);
+            return Ok(());
         };
         let max_fee = max_fee.unwrap_or_default();
-        let input = Bytes::copy_from_slice(self.input.1);
+        let input = sub_bytes(entry, self.input.1);
         let access_list = self.access_list.map(|(_, list)| list).unwrap_or_default();
         let authorization_list = self.authorization_list.map(|(_, list)| list).unwrap_or_default();
         let sig = f.signature();
-        let encoded = match self.tx_type {
-            SpanTxType::Legacy => {
-                let tx = TxLegacy {
-                    chain_id: f.protected.then_some(f.chain_id),
-                    nonce: f.nonce,
-                    gas_price: fee,
-                    gas_limit: f.gas_limit,
-                    to: f.kind(),
-                    value,
-                    input,
-                };
-                Signed::new_unhashed(tx, sig).encoded_2718()
+        // The tx types' own encoders, as `Signed::encode_2718` calls them, straight into `out`.
+        match self.tx_type {
+            SpanTxType::Legacy => TxLegacy {
+                chain_id: f.protected.then_some(f.chain_id),
+                nonce: f.nonce,
+                gas_price: fee,
+                gas_limit: f.gas_limit,
+                to: f.kind(),
+                value,
+                input,
             }
-            SpanTxType::Eip2930 => {
-                let tx = TxEip2930 {
-                    chain_id: f.chain_id,
-                    nonce: f.nonce,
-                    gas_price: fee,
-                    gas_limit: f.gas_limit,
-                    to: f.kind(),
-                    value,
-                    access_list,
-                    input,
-                };
-                Signed::new_unhashed(tx, sig).encoded_2718()
+            .eip2718_encode(&sig, out),
+            SpanTxType::Eip2930 => TxEip2930 {
+                chain_id: f.chain_id,
+                nonce: f.nonce,
+                gas_price: fee,
+                gas_limit: f.gas_limit,
+                to: f.kind(),
+                value,
+                access_list,
+                input,
             }
-            SpanTxType::Eip1559 => {
-                let tx = TxEip1559 {
-                    chain_id: f.chain_id,
-                    nonce: f.nonce,
-                    gas_limit: f.gas_limit,
-                    max_fee_per_gas: max_fee,
-                    max_priority_fee_per_gas: fee,
-                    to: f.kind(),
-                    value,
-                    access_list,
-                    input,
-                };
-                Signed::new_unhashed(tx, sig).encoded_2718()
+            .eip2718_encode(&sig, out),
+            SpanTxType::Eip1559 => TxEip1559 {
+                chain_id: f.chain_id,
+                nonce: f.nonce,
+                gas_limit: f.gas_limit,
+                max_fee_per_gas: max_fee,
+                max_priority_fee_per_gas: fee,
+                to: f.kind(),
+                value,
+                access_list,
+                input,
             }
-            SpanTxType::Eip7702 => {
-                let tx = TxEip7702 {
-                    chain_id: f.chain_id,
-                    nonce: f.nonce,
-                    gas_limit: f.gas_limit,
-                    max_fee_per_gas: max_fee,
-                    max_priority_fee_per_gas: fee,
-                    to: to.unwrap_or_default(),
-                    value,
-                    access_list,
-                    authorization_list,
-                    input,
-                };
-                Signed::new_unhashed(tx, sig).encoded_2718()
+            .eip2718_encode(&sig, out),
+            SpanTxType::Eip7702 => TxEip7702 {
+                chain_id: f.chain_id,
+                nonce: f.nonce,
+                gas_limit: f.gas_limit,
+                max_fee_per_gas: max_fee,
+                max_priority_fee_per_gas: fee,
+                to: to.unwrap_or_default(),
+                value,
+                access_list,
+                authorization_list,
+                input,
             }
-        };
-        Ok(encoded)
+            .eip2718_encode(&sig, out),
+        }
+        Ok(())
     }
 
     /// Builds the signed transaction by splicing the entry's raw RLP items with the other

@@ -84,20 +84,23 @@ impl SpanBatchTransactions {
         // From here every count is backed by at least one input byte per entry, so
         // `with_capacity` never allocates beyond what the input holds.
         let n = total as usize;
-        let mut tx_sigs = Vec::with_capacity(n);
-        for _ in 0..n {
-            let r: [u8; 32] = cursor.take_array("tx_sigs")?;
-            let s: [u8; 32] = cursor.take_array("tx_sigs")?;
-            tx_sigs
-                .push(SpanBatchSignature { r: U256::from_be_bytes(r), s: U256::from_be_bytes(s) });
-        }
+        // `ensure` checked the whole column, so it is taken at once and split into chunks.
+        let tx_sigs = cursor
+            .take(n.saturating_mul(64), "tx_sigs")?
+            .chunks_exact(64)
+            .map(|sig| {
+                let (r, s) = sig.split_at(32);
+                SpanBatchSignature { r: U256::from_be_slice(r), s: U256::from_be_slice(s) }
+            })
+            .collect();
 
         let to_count = n.saturating_sub(contract_creation_bits.count_ones());
         cursor.ensure(to_count as u64, 20, "tx_tos")?;
-        let mut tx_tos = Vec::with_capacity(to_count);
-        for _ in 0..to_count {
-            tx_tos.push(Address::from(cursor.take_array::<20>("tx_tos")?));
-        }
+        let tx_tos = cursor
+            .take(to_count.saturating_mul(20), "tx_tos")?
+            .chunks_exact(20)
+            .map(Address::from_slice)
+            .collect();
 
         cursor.ensure(total, 1, "tx_datas")?;
         let datas_start = cursor.position();
@@ -180,65 +183,44 @@ impl SpanBatchTransactions {
     }
 
     /// Rebuilds every signed transaction (EIP-2718 encoding), in order.
+    #[cfg(test)]
     pub(crate) fn full_txs(&self, chain_id: u64) -> Result<Vec<Bytes>, SpanBatchError> {
-        self.full_txs_with(chain_id, |parsed, fields, index| parsed.into_signed_tx(fields, index))
+        self.check_lengths(self.len())?;
+        let mut walk = self.walk(chain_id);
+        let mut txs = Vec::with_capacity(self.len());
+        while let Some(tx) = walk.next_with(|entry, parsed, fields, index| {
+            let mut out = Vec::new();
+            parsed.encode_signed_tx(fields, index, entry, &mut out)?;
+            Ok(Bytes::from(out))
+        }) {
+            txs.push(tx?);
+        }
+        Ok(txs)
     }
 
     /// [`Self::full_txs`] with the final signed-tx builder supplied (tests compare builders).
+    #[cfg(test)]
     pub(crate) fn full_txs_with(
         &self,
         chain_id: u64,
         build: impl Fn(ParsedTxData<'_>, &TxEnvelopeFields, u64) -> Result<Vec<u8>, SpanBatchError>,
     ) -> Result<Vec<Bytes>, SpanBatchError> {
         self.check_lengths(self.len())?;
-        let mut tos = self.tx_tos.iter();
-        let mut legacy_index = 0usize;
+        let mut walk = self.walk(chain_id);
         let mut txs = Vec::with_capacity(self.len());
-        for (i, entry) in self.tx_datas.iter().enumerate() {
-            let index = i as u64;
-            let &first = entry.first().ok_or(SpanBatchError::InvalidTxData {
-                index,
-                tx_type: 0,
-                error: alloy_rlp::Error::InputTooShort,
-            })?;
-            let tx_type = SpanTxType::from_first_byte(first)
-                .ok_or(SpanBatchError::UnknownTxType { index, tx_type: first })?;
-            let parsed = ParsedTxData::parse(tx_type, entry).map_err(|error| {
-                SpanBatchError::InvalidTxData { index, tx_type: tx_type.type_number(), error }
-            })?;
-            // check_lengths guarantees every column lookup below succeeds.
-            let missing = |field| SpanBatchError::InconsistentLengths {
-                field,
-                expected: self.len(),
-                found: i,
-            };
-            let to = match self.contract_creation_bits.get(i) {
-                Some(true) => None,
-                Some(false) => Some(*tos.next().ok_or_else(|| missing("tx_tos"))?),
-                None => return Err(missing("contract_creation_bits")),
-            };
-            let protected = match tx_type {
-                SpanTxType::Legacy => {
-                    let bit = self.protected_bits.get(legacy_index);
-                    legacy_index += 1;
-                    bit.ok_or_else(|| missing("protected_bits"))?
-                }
-                _ => true,
-            };
-            let sig = self.tx_sigs.get(i).ok_or_else(|| missing("tx_sigs"))?;
-            let fields = TxEnvelopeFields {
-                nonce: *self.tx_nonces.get(i).ok_or_else(|| missing("tx_nonces"))?,
-                gas_limit: *self.tx_gases.get(i).ok_or_else(|| missing("tx_gases"))?,
-                to,
-                chain_id,
-                y_parity: self.y_parity_bits.get(i).ok_or_else(|| missing("y_parity_bits"))?,
-                r: sig.r,
-                s: sig.s,
-                protected,
-            };
-            txs.push(Bytes::from(build(parsed, &fields, index)?));
+        while let Some(tx) = walk.next_with(|_, parsed, fields, index| build(parsed, fields, index))
+        {
+            txs.push(Bytes::from(tx?));
         }
         Ok(txs)
+    }
+
+    /// Walks the transactions in order, parsing each entry and gathering its other columns.
+    ///
+    /// Meant to run after [`Self::check_lengths`]; should the columns still disagree, the walk
+    /// fails with [`SpanBatchError::InconsistentLengths`] rather than misreading them.
+    pub(crate) fn walk(&self, chain_id: u64) -> TxWalk<'_> {
+        TxWalk { txs: self, chain_id, next: 0, tos: self.tx_tos.iter(), legacy_index: 0 }
     }
 
     /// Splits a signed EIP-2718 transaction into the span columns.
@@ -356,4 +338,92 @@ fn read_uvarints(
         out.push(cursor.uvarint(field)?);
     }
     Ok(out)
+}
+
+/// The walk of [`SpanBatchTransactions::walk`].
+pub(crate) struct TxWalk<'a> {
+    txs: &'a SpanBatchTransactions,
+    chain_id: u64,
+    /// Index of the next transaction.
+    next: usize,
+    tos: core::slice::Iter<'a, Address>,
+    /// Legacy transactions seen so far (the index into `protected_bits`).
+    legacy_index: usize,
+}
+
+impl<'a> TxWalk<'a> {
+    /// Hands the next transaction to `build`: its `tx_datas` entry, the parsed entry, the
+    /// values from the other columns and its index. `None` once every tx was visited.
+    ///
+    /// A closure rather than an `Iterator`: the parsed parts are large, and handing them on
+    /// in place saves copying them per transaction.
+    #[inline]
+    pub(crate) fn next_with<R>(
+        &mut self,
+        build: impl FnOnce(
+            &'a Bytes,
+            ParsedTxData<'a>,
+            &TxEnvelopeFields,
+            u64,
+        ) -> Result<R, SpanBatchError>,
+    ) -> Option<Result<R, SpanBatchError>> {
+        let i = self.next;
+        let entry = self.txs.tx_datas.get(i)?;
+        self.next += 1;
+        Some(self.visit(i, entry, build))
+    }
+
+    #[inline]
+    fn visit<R>(
+        &mut self,
+        i: usize,
+        entry: &'a Bytes,
+        build: impl FnOnce(
+            &'a Bytes,
+            ParsedTxData<'a>,
+            &TxEnvelopeFields,
+            u64,
+        ) -> Result<R, SpanBatchError>,
+    ) -> Result<R, SpanBatchError> {
+        let txs = self.txs;
+        let index = i as u64;
+        let &first = entry.first().ok_or(SpanBatchError::InvalidTxData {
+            index,
+            tx_type: 0,
+            error: alloy_rlp::Error::InputTooShort,
+        })?;
+        let tx_type = SpanTxType::from_first_byte(first)
+            .ok_or(SpanBatchError::UnknownTxType { index, tx_type: first })?;
+        let parsed = ParsedTxData::parse(tx_type, entry).map_err(|error| {
+            SpanBatchError::InvalidTxData { index, tx_type: tx_type.type_number(), error }
+        })?;
+        // check_lengths guarantees every column lookup below succeeds.
+        let missing =
+            |field| SpanBatchError::InconsistentLengths { field, expected: txs.len(), found: i };
+        let to = match txs.contract_creation_bits.get(i) {
+            Some(true) => None,
+            Some(false) => Some(*self.tos.next().ok_or_else(|| missing("tx_tos"))?),
+            None => return Err(missing("contract_creation_bits")),
+        };
+        let protected = match tx_type {
+            SpanTxType::Legacy => {
+                let bit = txs.protected_bits.get(self.legacy_index);
+                self.legacy_index += 1;
+                bit.ok_or_else(|| missing("protected_bits"))?
+            }
+            _ => true,
+        };
+        let sig = txs.tx_sigs.get(i).ok_or_else(|| missing("tx_sigs"))?;
+        let fields = TxEnvelopeFields {
+            nonce: *txs.tx_nonces.get(i).ok_or_else(|| missing("tx_nonces"))?,
+            gas_limit: *txs.tx_gases.get(i).ok_or_else(|| missing("tx_gases"))?,
+            to,
+            chain_id: self.chain_id,
+            y_parity: txs.y_parity_bits.get(i).ok_or_else(|| missing("y_parity_bits"))?,
+            r: sig.r,
+            s: sig.s,
+            protected,
+        };
+        build(entry, parsed, &fields, index)
+    }
 }
