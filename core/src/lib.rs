@@ -28,3 +28,4 @@ pub mod deposit;
 pub mod frame;
 pub mod inspect;
 pub mod l1_info;
+pub mod system_config_update;
