@@ -229,3 +229,337 @@ pub fn system_config_from_l2_block(
         da_footprint_gas_scalar,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::BlockId;
+    use crate::l1_info::{L1BlobSchedule, L1OriginInfo, l1_info_deposit_bytes};
+    use alloc::vec::Vec;
+    use alloy_primitives::{Bytes, U256, address};
+
+    const ECOTONE: u64 = 2000;
+    const HOLOCENE: u64 = 3000;
+    const ISTHMUS: u64 = 4000;
+    const JOVIAN: u64 = 5000;
+    const GENESIS_HASH: B256 = B256::repeat_byte(0x22);
+
+    /// A chain with Bedrock at genesis (time 1000) and every later fork 1000 s apart.
+    fn rollup() -> RollupConfig {
+        RollupConfig {
+            genesis: crate::config::Genesis {
+                l1: BlockId { number: 100, hash: B256::repeat_byte(0x11) },
+                l2: BlockId { number: 0, hash: GENESIS_HASH },
+                l2_time: 1000,
+                system_config: SystemConfig {
+                    batcher_address: address!("6887246668a3b87F54DeB3b94Ba47a6f63F32985"),
+                    overhead: B256::from(U256::from(188)),
+                    scalar: B256::from(U256::from(684_000)),
+                    gas_limit: 30_000_000,
+                    ..Default::default()
+                },
+            },
+            block_time: 2,
+            regolith_time: Some(0),
+            canyon_time: Some(0),
+            delta_time: Some(0),
+            ecotone_time: Some(ECOTONE),
+            fjord_time: Some(ECOTONE),
+            granite_time: Some(ECOTONE),
+            holocene_time: Some(HOLOCENE),
+            isthmus_time: Some(ISTHMUS),
+            jovian_time: Some(JOVIAN),
+            ..Default::default()
+        }
+    }
+
+    /// The config an L1 contract would hold late in the chain's life.
+    fn l1_config() -> SystemConfig {
+        SystemConfig {
+            batcher_address: address!("fc56e7272eebbba5bc6c544e159483c4a38f8ba3"),
+            overhead: B256::ZERO,
+            scalar: crate::l1_info::EcotoneScalars {
+                base_fee_scalar: 1101,
+                blob_base_fee_scalar: 659_851,
+            }
+            .to_scalar(),
+            gas_limit: 60_000_000,
+            eip1559_params: Eip1559Params { denominator: 50, elasticity: 4 },
+            operator_fee_scalar: 7,
+            operator_fee_constant: 9,
+            min_base_fee: 200_000,
+            da_footprint_gas_scalar: 312,
+        }
+    }
+
+    fn l1_info_tx(rollup: &RollupConfig, cfg: &SystemConfig, l2_time: u64) -> Bytes {
+        let origin = L1OriginInfo {
+            number: 77,
+            timestamp: l2_time - 10,
+            base_fee: U256::from(1_000_000_000u64),
+            hash: B256::repeat_byte(0x33),
+            excess_blob_gas: None,
+        };
+        l1_info_deposit_bytes(rollup, &L1BlobSchedule::MAINNET, cfg, &origin, 1, l2_time).unwrap()
+    }
+
+    fn holocene_extra(d: u32, e: u32) -> Vec<u8> {
+        let mut v = alloc::vec![EXTRA_DATA_VERSION_HOLOCENE];
+        v.extend_from_slice(&d.to_be_bytes());
+        v.extend_from_slice(&e.to_be_bytes());
+        v
+    }
+
+    fn jovian_extra(d: u32, e: u32, min_base_fee: u64) -> Vec<u8> {
+        let mut v = holocene_extra(d, e);
+        v[0] = EXTRA_DATA_VERSION_JOVIAN;
+        v.extend_from_slice(&min_base_fee.to_be_bytes());
+        v
+    }
+
+    fn header(timestamp: u64, gas_limit: u64, extra_data: &[u8]) -> L2HeaderFields<'_> {
+        L2HeaderFields {
+            number: (timestamp - 1000) / 2,
+            hash: B256::repeat_byte(0x44),
+            timestamp,
+            gas_limit,
+            extra_data,
+        }
+    }
+
+    fn recover(
+        rollup: &RollupConfig,
+        cfg: &SystemConfig,
+        l2_time: u64,
+        extra: &[u8],
+    ) -> Result<SystemConfig, SystemConfigRecoveryError> {
+        let tx = l1_info_tx(rollup, cfg, l2_time);
+        system_config_from_l2_block(rollup, &header(l2_time, cfg.gas_limit, extra), Some(&tx))
+    }
+
+    #[test]
+    fn rule_5_3_genesis_block_is_the_genesis_config() {
+        let rollup = rollup();
+        let h = L2HeaderFields {
+            number: 0,
+            hash: GENESIS_HASH,
+            timestamp: 1000,
+            gas_limit: 1,
+            extra_data: b"anything",
+        };
+        assert_eq!(
+            system_config_from_l2_block(&rollup, &h, None),
+            Ok(rollup.genesis.system_config)
+        );
+        let wrong = L2HeaderFields { hash: B256::ZERO, ..h };
+        assert_eq!(
+            system_config_from_l2_block(&rollup, &wrong, None),
+            Err(SystemConfigRecoveryError::GenesisHashMismatch {
+                number: 0,
+                expected: GENESIS_HASH,
+                found: B256::ZERO
+            })
+        );
+    }
+
+    #[test]
+    fn rule_5_3_bedrock_block_keeps_overhead_and_scalar() {
+        let rollup = rollup();
+        let cfg = rollup.genesis.system_config;
+        assert_eq!(recover(&rollup, &cfg, 1500, &[]), Ok(cfg));
+        // The Ecotone activation block still has the Bedrock layout.
+        assert_eq!(recover(&rollup, &cfg, ECOTONE, &[]), Ok(cfg));
+    }
+
+    #[test]
+    fn rule_5_3_ecotone_scalar_repacked_as_version_1() {
+        let rollup = rollup();
+        // A version-0 scalar on L1 comes back as the equivalent version-1 word, overhead 0.
+        let cfg = rollup.genesis.system_config;
+        let got = recover(&rollup, &cfg, ECOTONE + 2, &[]).unwrap();
+        let mut v1 = [0u8; 32];
+        v1[0] = 1;
+        v1[28..].copy_from_slice(&684_000u32.to_be_bytes());
+        assert_eq!(got, SystemConfig { overhead: B256::ZERO, scalar: B256::from(v1), ..cfg });
+        // Rebuilding the L1-info deposit from the recovered config gives the same bytes.
+        assert_eq!(l1_info_tx(&rollup, &got, ECOTONE + 4), l1_info_tx(&rollup, &cfg, ECOTONE + 4));
+    }
+
+    #[test]
+    fn rule_5_3_extra_data_before_holocene_must_be_empty() {
+        let rollup = rollup();
+        let cfg = rollup.genesis.system_config;
+        assert_eq!(
+            recover(&rollup, &cfg, ECOTONE + 2, &holocene_extra(250, 6)),
+            Err(SystemConfigRecoveryError::ExtraDataBeforeHolocene(9))
+        );
+        assert_eq!(
+            recover(&rollup, &cfg, HOLOCENE - 2, &[0]),
+            Err(SystemConfigRecoveryError::ExtraDataBeforeHolocene(1))
+        );
+    }
+
+    #[test]
+    fn rule_5_3_holocene_extra_data() {
+        let rollup = rollup();
+        let l1 = l1_config();
+        // Pre-Isthmus: no operator fee, no min base fee, no DA scalar.
+        let expected = SystemConfig {
+            operator_fee_scalar: 0,
+            operator_fee_constant: 0,
+            min_base_fee: 0,
+            da_footprint_gas_scalar: 0,
+            ..l1
+        };
+        // The Holocene activation block already carries the new extraData.
+        for t in [HOLOCENE, HOLOCENE + 2] {
+            assert_eq!(recover(&rollup, &l1, t, &holocene_extra(50, 4)), Ok(expected), "{t}");
+        }
+        let t = HOLOCENE + 2;
+        assert_eq!(
+            recover(&rollup, &l1, t, &[]),
+            Err(SystemConfigRecoveryError::ExtraDataLength {
+                fork: "holocene",
+                expected: 9,
+                actual: 0
+            })
+        );
+        assert_eq!(
+            recover(&rollup, &l1, t, &jovian_extra(50, 4, 1)),
+            Err(SystemConfigRecoveryError::ExtraDataLength {
+                fork: "holocene",
+                expected: 9,
+                actual: 17
+            })
+        );
+        let mut v1 = holocene_extra(50, 4);
+        v1[0] = 1;
+        assert_eq!(
+            recover(&rollup, &l1, t, &v1),
+            Err(SystemConfigRecoveryError::ExtraDataVersion {
+                fork: "holocene",
+                expected: 0,
+                found: 1
+            })
+        );
+        for (d, e) in [(0, 4), (50, 0), (0, 0)] {
+            assert_eq!(
+                recover(&rollup, &l1, t, &holocene_extra(d, e)),
+                Err(SystemConfigRecoveryError::ZeroEip1559Param { denominator: d, elasticity: e })
+            );
+        }
+    }
+
+    #[test]
+    fn rule_5_3_isthmus_operator_fee_from_l1_info() {
+        let rollup = rollup();
+        let l1 = l1_config();
+        let extra = holocene_extra(50, 4);
+        let pre_jovian = SystemConfig { min_base_fee: 0, da_footprint_gas_scalar: 0, ..l1 };
+        // The Isthmus activation block has the Ecotone layout: operator fee 0.
+        assert_eq!(
+            recover(&rollup, &l1, ISTHMUS, &extra),
+            Ok(SystemConfig { operator_fee_scalar: 0, operator_fee_constant: 0, ..pre_jovian })
+        );
+        assert_eq!(recover(&rollup, &l1, ISTHMUS + 2, &extra), Ok(pre_jovian));
+    }
+
+    #[test]
+    fn rule_5_3_jovian_extra_data_and_da_scalar() {
+        let rollup = rollup();
+        let l1 = l1_config();
+        let extra = jovian_extra(50, 4, 200_000);
+        // The Jovian activation block: Jovian extraData but the Isthmus L1-info layout.
+        assert_eq!(
+            recover(&rollup, &l1, JOVIAN, &extra),
+            Ok(SystemConfig { da_footprint_gas_scalar: 0, ..l1 })
+        );
+        assert_eq!(recover(&rollup, &l1, JOVIAN + 2, &extra), Ok(l1));
+        // An L1 DA scalar of 0 is written as 400 and recovered as 400.
+        let zero_da = SystemConfig { da_footprint_gas_scalar: 0, ..l1 };
+        assert_eq!(
+            recover(&rollup, &zero_da, JOVIAN + 2, &extra),
+            Ok(SystemConfig { da_footprint_gas_scalar: 400, ..l1 })
+        );
+        let t = JOVIAN + 2;
+        assert_eq!(
+            recover(&rollup, &l1, t, &holocene_extra(50, 4)),
+            Err(SystemConfigRecoveryError::ExtraDataLength {
+                fork: "jovian",
+                expected: 17,
+                actual: 9
+            })
+        );
+        let mut v0 = extra.clone();
+        v0[0] = 0;
+        assert_eq!(
+            recover(&rollup, &l1, t, &v0),
+            Err(SystemConfigRecoveryError::ExtraDataVersion {
+                fork: "jovian",
+                expected: 1,
+                found: 0
+            })
+        );
+        assert_eq!(
+            recover(&rollup, &l1, t, &jovian_extra(0, 4, 1)),
+            Err(SystemConfigRecoveryError::ZeroEip1559Param { denominator: 0, elasticity: 4 })
+        );
+        let mut long = extra;
+        long.push(0);
+        assert!(matches!(
+            recover(&rollup, &l1, t, &long),
+            Err(SystemConfigRecoveryError::ExtraDataLength { actual: 18, .. })
+        ));
+        // Minimum base fee 0 is a valid value.
+        assert_eq!(
+            recover(&rollup, &l1, t, &jovian_extra(50, 4, 0)),
+            Ok(SystemConfig { min_base_fee: 0, ..l1 })
+        );
+    }
+
+    #[test]
+    fn rule_5_3_bad_first_transaction() {
+        let rollup = rollup();
+        let l1 = l1_config();
+        let extra = jovian_extra(50, 4, 1);
+        let h = header(JOVIAN + 2, 1, &extra);
+        assert_eq!(
+            system_config_from_l2_block(&rollup, &h, None),
+            Err(SystemConfigRecoveryError::MissingL1InfoTx(h.number))
+        );
+        for raw in [&[][..], &[0x02, 0xc0][..], &[0x7e][..], &[0x7e, 0xc0][..]] {
+            assert!(
+                matches!(
+                    system_config_from_l2_block(&rollup, &h, Some(raw)),
+                    Err(SystemConfigRecoveryError::FirstTxNotDeposit(_))
+                ),
+                "{raw:?}"
+            );
+        }
+        // An L1-info deposit in the layout of another fork.
+        let isthmus_tx = l1_info_tx(&rollup, &l1, ISTHMUS + 2);
+        assert!(matches!(
+            system_config_from_l2_block(&rollup, &h, Some(&isthmus_tx)),
+            Err(SystemConfigRecoveryError::L1Info(L1InfoError::WrongLength { .. }))
+        ));
+        // Truncations of a valid deposit never panic.
+        let good = l1_info_tx(&rollup, &l1, JOVIAN + 2);
+        for cut in 0..good.len() {
+            assert!(system_config_from_l2_block(&rollup, &h, Some(&good[..cut])).is_err());
+        }
+    }
+
+    #[test]
+    fn rule_5_3_from_header() {
+        let h = Header {
+            number: 9,
+            timestamp: 1018,
+            gas_limit: 5,
+            extra_data: Bytes::from_static(&[1, 2]),
+            ..Default::default()
+        };
+        let f = L2HeaderFields::from_header(&h);
+        assert_eq!((f.number, f.timestamp, f.gas_limit, f.extra_data), (9, 1018, 5, &[1u8, 2][..]));
+        assert_eq!(f.hash, h.hash_slow());
+    }
+}
