@@ -226,6 +226,23 @@ pub fn compress_zlib(data: &[u8], level: u8) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, level)
 }
 
+/// Compresses channel data with brotli at `quality` (0-11, window 2^22) and prepends the
+/// `0x01` version byte, as a Fjord batcher does. Needs the `std` feature (batchers run on
+/// native hosts; derivation only ever decompresses).
+#[cfg(feature = "std")]
+pub fn compress_brotli(data: &[u8], quality: u8) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: i32::from(quality.min(11)),
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = vec![BROTLI_VERSION_BYTE];
+    let mut input = data;
+    // Reading from a slice and writing to a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut input, &mut out, &params);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +291,23 @@ mod tests {
         bad[last] ^= 0xff; // break the Adler-32 trailer
         let bad = decompress(&bad, false, LIMIT).unwrap();
         assert_eq!(bad.end, StreamEnd::Corrupt("zlib checksum mismatch"));
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn brotli_roundtrip_and_limit() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 241) as u8).collect();
+        let compressed = compress_brotli(&data, 6);
+        assert_eq!(compressed[0], BROTLI_VERSION_BYTE);
+        let full = decompress(&compressed, true, LIMIT).unwrap();
+        assert_eq!((full.kind, full.end), (CompressionKind::Brotli, StreamEnd::Complete));
+        assert_eq!(full.data, data);
+        let capped = decompress(&compressed, true, 5000).unwrap();
+        assert_eq!(capped.end, StreamEnd::LimitReached);
+        assert_eq!(capped.data, data[..5000]);
+        let cut = decompress(&compressed[..compressed.len() / 2], true, LIMIT).unwrap();
+        assert_eq!(cut.end, StreamEnd::Truncated);
+        assert!(data.starts_with(&cut.data));
     }
 
     #[test]
