@@ -25,6 +25,7 @@ pub mod channel;
 pub mod compression;
 pub mod config;
 pub mod deposit;
+pub mod derive;
 pub mod frame;
 pub mod inspect;
 pub mod l1_info;
