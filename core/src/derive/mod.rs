@@ -18,8 +18,14 @@
 //! backoff), `Reset` (e.g. an L1 reorg: reset the pipeline and find the sync start), `Critical`
 //! (stop), `NotEnoughData` (step again at once).
 
+pub mod batch_source;
+pub mod channel_reader;
+pub mod channel_stage;
 pub mod error;
+pub mod frame_queue;
 pub mod host;
+pub mod retrieval;
+pub mod traversal;
 pub mod types;
 
 pub use error::{PipelineError, ProviderError, StepOutcome};
