@@ -28,6 +28,7 @@ pub mod host;
 pub mod retrieval;
 pub mod traversal;
 pub mod types;
+pub mod upgrades;
 
 pub use error::{PipelineError, ProviderError, StepOutcome};
 pub use host::{BlobProvider, L1Provider, L2Provider};
