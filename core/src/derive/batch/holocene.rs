@@ -23,7 +23,7 @@ use crate::{
 /// The Holocene batch stage.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchStage {
-    tracker: OriginTracker,
+    pub(crate) tracker: OriginTracker,
     /// A span batch read but not yet checked because a host lookup missed; retried first.
     pending: Option<SpanBatch>,
 }

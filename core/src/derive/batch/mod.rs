@@ -25,6 +25,9 @@ pub mod holocene;
 pub mod queue;
 pub mod validity;
 
+#[cfg(test)]
+mod tests;
+
 use alloc::vec::Vec;
 use alloy_primitives::{B256, Bytes, FixedBytes};
 
