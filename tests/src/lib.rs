@@ -1,5 +1,7 @@
 //! Cross-crate and end-to-end tests for keel, plus helpers to reach `../shared/vectors`.
 
+pub mod chain;
+
 use std::path::PathBuf;
 
 /// Directory of the shared real-chain test vectors (`../shared/vectors` beside the clone).

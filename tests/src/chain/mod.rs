@@ -1,0 +1,36 @@
+//! Test chains for whole-pipeline tests: an in-memory L1 ([`TestL1`]) with signed
+//! transactions, receipts and blobs; the batcher side ([`TestL2`] blocks, batches,
+//! [`TestChannel`]s split into frames); and [`InMemoryHost`], which serves both through the
+//! derivation host traits with fault injection.
+//!
+//! ```ignore
+//! let mut l1 = TestL1::default();
+//! let cfg = test_rollup_config(&l1);
+//! let mut l2 = TestL2::new(&cfg);
+//! let blocks = l2.build_blocks(&l1, 3, 1);
+//! let channel = TestChannel::new(channel_id(0), &singular_batches(&blocks), Compression::Zlib);
+//! l1.new_block().batcher_calldata(channel.single_payload()).build();
+//! let host = InMemoryHost::new(l1, l2);
+//! ```
+//!
+//! Builders panic on misuse: they are fixtures, and a loud failure is the useful one.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+pub mod batcher;
+pub mod config;
+pub mod keys;
+pub mod l1;
+pub mod provider;
+
+pub use batcher::{
+    Compression, L2Block, TestChannel, TestL2, channel_id, payload, singular_batches, span_batch,
+};
+pub use config::{
+    TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, set_fork, test_rollup_config,
+};
+pub use keys::{TestKey, batcher_key, l1_user_key, l2_user_key, other_batcher_key, owner_key};
+pub use l1::{
+    CalldataTxType, L1_BLOCK_TIME, L1Block, L1BlockBuilder, TestL1, blob_from_data,
+    config_update_log, fake_blob_versioned_hash,
+};
+pub use provider::{FaultKind, HostCall, InMemoryHost};
