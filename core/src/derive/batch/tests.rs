@@ -1220,3 +1220,37 @@ fn span_batch_before_delta_inclusion_is_discarded_on_read() {
     );
     assert_eq!(q.buffered(), 0);
 }
+
+#[test]
+fn malformed_span_batch_is_dropped_on_read() {
+    // Counts that disagree with the columns: the span does not expand.
+    let cfg = pre();
+    let s = span(safe().hash, vec![element(1206, 100, vec![signed(1)])]);
+    let Batch::Span(mut bad) = raw(&s, &cfg) else { unreachable!() };
+    bad.payload.block_count = 2;
+    let bad = Batch::Span(bad);
+    let mut q = BatchQueue::reset_at(l1(100));
+    let mut src = TestSource::new(l1(101), [bad.clone(), sb(good())]);
+    assert_eq!(step_pre(&mut q, &mut src, &safe()), Err(PipelineError::NotEnoughData));
+    assert_eq!(q.buffered(), 0);
+    assert_eq!(step_pre(&mut q, &mut src, &safe()).unwrap().batch, good());
+    // Holocene: skipped like op-node's channel reader does, without flushing the channel.
+    let (mut stage, mut src) = holocene_stage(vec![bad, sb(good())]);
+    assert_eq!(step_holo(&mut stage, &mut src, &safe()), Err(PipelineError::NotEnoughData));
+    assert_eq!(src.flushes, 0);
+    assert_eq!(step_holo(&mut stage, &mut src, &safe()).unwrap().batch, good());
+}
+
+#[test]
+fn rule_3_4_queue_host_miss_keeps_batch_for_retry() {
+    let cfg = pre();
+    let s = overlapping_span(vec![signed(1)], 100);
+    let mut q = BatchQueue::reset_at(l1(100));
+    let mut src = TestSource::new(l1(101), [raw(&s, &cfg)]);
+    let v = q.next_batch(&cfg, &mut src, &safe(), &mut TestL2::default());
+    assert_eq!(v, Err(PipelineError::Temporary(missing(48))));
+    assert!(src.batches.is_empty(), "the span was read");
+    let mut chain = safe_chain(&[vec![], vec![signed(1)], vec![]]);
+    let next = q.next_batch(&cfg, &mut src, &safe(), &mut chain).unwrap();
+    assert_eq!((next.batch.timestamp, next.is_last_in_span), (1206, false));
+}
