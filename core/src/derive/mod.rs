@@ -18,6 +18,7 @@
 //! backoff), `Reset` (e.g. an L1 reorg: reset the pipeline and find the sync start), `Critical`
 //! (stop), `NotEnoughData` (step again at once).
 
+pub mod attributes;
 pub mod batch;
 pub mod batch_source;
 pub mod channel_reader;
