@@ -766,3 +766,52 @@ fn missing_data_is_temporary_and_retry_gives_identical_batches() {
         }
     }
 }
+
+/// Frames of channel `id` carrying `blocks`' singular batches, split into `n` frames.
+fn frames_of(id: u64, blocks: &[L2Block], n: usize) -> Vec<Frame> {
+    let channel = zlib_channel(id, blocks);
+    let frames = channel.frames(channel.data.len().div_ceil(n));
+    assert_eq!(frames.len(), n);
+    frames
+}
+
+#[test]
+#[ignore = "keel bug: derive::frame_queue prunes each payload against the last frame already \
+            handed to the channel stage; op-node and kona prune the new payload's frames alone"]
+fn rule_1_7_holocene_pruning_ignores_frames_already_taken_out_of_order() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 4, 1);
+    let a = frames_of(0, &blocks[..2], 2);
+    // A stray frame 2 of channel A (not closing), sent before A's real closing frame 1.
+    let stray = Frame { number: 2, is_last: false, ..a[1].clone() };
+    l1.new_block().batcher_calldata(payload(&a[..1])).build();
+    l1.new_block().batcher_calldata(payload([&stray, &a[1]])).build();
+    let b = zlib_channel(1, &blocks[2..]);
+    let later = l1.new_block().batcher_calldata(b.single_payload()).build();
+    let host = InMemoryHost::new(l1, l2);
+    // op-node prunes [A2, A1] on its own: A1 does not follow A2 and is dropped; A2 then reaches
+    // the staging channel out of order and is dropped too, so channel A never closes. keel
+    // compares A2 with the A0 it already handed out, drops A2, keeps A1 and reads channel A.
+    assert_eq!(derive_batches(&cfg, &host), with_inclusion(&singular(&blocks[2..]), later.number));
+}
+
+#[test]
+#[ignore = "keel bug: derive::frame_queue prunes each payload against the last frame already \
+            handed to the channel stage; op-node and kona prune the new payload's frames alone"]
+fn rule_1_7_holocene_first_frame_after_taken_frames_restarts_channel() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 4, 1);
+    // Two different channels under the same id: the batcher restarts channel 0.
+    let first = frames_of(0, &blocks[..2], 2);
+    let restart = frames_of(0, &blocks[2..], 2);
+    l1.new_block().batcher_calldata(payload(&first[..1])).build();
+    let included = l1.new_block().batcher_calldata(payload(&restart)).build();
+    let host = InMemoryHost::new(l1, l2);
+    // op-node keeps the new frame 0 (nothing precedes it in its queue) and the channel
+    // assembler restarts on it; keel drops it as a repeat of the frame 0 it already took and
+    // glues the old frame 0 to the new frame 1.
+    assert_eq!(
+        derive_batches(&cfg, &host),
+        with_inclusion(&singular(&blocks[2..]), included.number)
+    );
+}
