@@ -215,9 +215,7 @@ impl AttributesBuilder {
         let mut cfg = *sys_config;
 
         let (header, deposits, seq) = if parent_origin.number != epoch.number {
-            // All reads come first, so a missing item leaves nothing half-applied.
             let header = l1.header_by_hash(epoch.hash)?;
-            let receipts = l1.receipts_by_hash(epoch.hash)?;
             check_number(&header, epoch)?;
             if header.parent_hash != parent_origin.hash {
                 return Err(AttributesError::OriginNotChild {
@@ -227,6 +225,9 @@ impl AttributesBuilder {
                 }
                 .into());
             }
+            // Only now: a host need not fetch the receipts of an origin that cannot be used.
+            // Updates go to a copy, so a miss here leaves `sys_config` untouched.
+            let receipts = l1.receipts_by_hash(epoch.hash)?;
             let deposits =
                 deposits_from_receipts(&receipts, self.cfg.deposit_contract_address, epoch.hash)
                     .map_err(AttributesError::Deposits)?;
@@ -602,6 +603,33 @@ mod tests {
     }
 
     #[test]
+    fn rule_5_3_config_carried_to_next_block_and_malformed_updates_skipped() {
+        let t = fork_time(Fork::Jovian) + 100;
+        let mut l1 = MockL1::default();
+        let a = l1.add(l1_header(100, B256::repeat_byte(1), t - 30), Some(vec![]));
+        let receipts = vec![receipt(vec![
+            config_update(99, B256::ZERO), // unknown type: skipped
+            config_update(2, B256::from(U256::from(50_000_000))),
+            config_update(0, B256::repeat_byte(0xff)), // address with dirty padding: skipped
+        ])];
+        let b = l1.add(l1_header(101, a.hash, t - 18), Some(receipts));
+        let mut sys = sys_config();
+        let first = builder()
+            .prepare_payload_attributes(&mut l1, &mut sys, &parent(a, 5, t - 2), b, t)
+            .unwrap();
+        assert_eq!(sys, SystemConfig { gas_limit: 50_000_000, ..sys_config() });
+        assert_eq!(first.gas_limit, Some(50_000_000));
+        assert_eq!(l1_info_of(&first).1.batcher_address, Address::repeat_byte(0xba));
+        // The next block of the epoch takes the stage's config as it is; no receipts re-read.
+        let next = builder()
+            .prepare_payload_attributes(&mut l1, &mut sys, &parent(b, 0, t), b, t + 2)
+            .unwrap();
+        assert_eq!(l1.receipt_reads, 1);
+        assert_eq!(next.gas_limit, Some(50_000_000));
+        assert_eq!(l1_info_of(&next).1.sequence_number, 1);
+    }
+
+    #[test]
     fn rule_4_1_transaction_order() {
         let t = fork_time(Fork::Jovian) + 100;
         let (mut l1, a, b, _) = chain_with_deposit_and_updates(t - 30);
@@ -713,6 +741,7 @@ mod tests {
             }))
         );
         assert_eq!(sys, sys_config());
+        assert_eq!(l1.receipt_reads, 0, "receipts of a rejected origin are not read");
     }
 
     #[test]
