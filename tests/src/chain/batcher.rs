@@ -300,3 +300,78 @@ impl TestL2 {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_core::{
+        batch::{BatchReader, decode_batch},
+        compression::decompress,
+        frame::parse_frames,
+    };
+
+    use crate::chain::{L1_BLOCK_TIME, test_rollup_config};
+
+    #[test]
+    fn l2_blocks_follow_l1_epochs() {
+        let mut l1 = TestL1::default();
+        let cfg = test_rollup_config(&l1);
+        l1.empty_blocks(2);
+        let mut l2 = TestL2::new(&cfg);
+        let blocks = l2.build_blocks(&l1, 14, 1);
+        let genesis = l1.genesis();
+        for (i, block) in blocks.iter().enumerate() {
+            let i = i as u64 + 1;
+            assert_eq!(block.number, i);
+            assert_eq!(block.timestamp, cfg.genesis.l2_time + i * cfg.block_time);
+            // L1 blocks every 12 s and L2 blocks every 2 s: a new epoch every 6 blocks, up to
+            // the L1 head.
+            let epoch = (block.timestamp - genesis.timestamp) / L1_BLOCK_TIME;
+            let epoch = epoch.min(2);
+            assert_eq!(block.l1_origin, l1.block_ref(genesis.number + epoch).unwrap().id());
+            let parent = l2.block(i - 1).unwrap();
+            assert_eq!(block.parent_hash, parent.hash);
+            let want_seq =
+                if block.l1_origin == parent.l1_origin { parent.seq_number + 1 } else { 0 };
+            assert_eq!(block.seq_number, want_seq);
+        }
+        assert_eq!(blocks[5].seq_number, 0);
+        assert_eq!(blocks[13].seq_number, 2);
+        assert_eq!(l2.head(), &blocks[13]);
+        assert_eq!(l2.system_config(14), Some(cfg.genesis.system_config));
+    }
+
+    #[test]
+    fn channels_round_trip_through_keel_decoders() {
+        let mut l1 = TestL1::default();
+        let cfg = test_rollup_config(&l1);
+        l1.empty_blocks(1);
+        let mut l2 = TestL2::new(&cfg);
+        let blocks = l2.build_blocks(&l1, 8, 2);
+        let mut batches = singular_batches(&blocks[..2]);
+        batches.push(span_batch(&blocks[2..], &cfg));
+        for compression in [Compression::Zlib, Compression::ZlibStored, Compression::Brotli] {
+            let channel = TestChannel::new(channel_id(3), &batches, compression);
+            let frames = channel.frames(100);
+            assert_eq!(frames.len(), channel.data.len().div_ceil(100));
+            assert!(
+                frames.iter().rev().skip(1).all(|f| !f.is_last) && frames.last().unwrap().is_last
+            );
+            let parsed = parse_frames(&payload(&frames)).unwrap();
+            assert_eq!(parsed, frames);
+            let data: Vec<u8> = parsed.iter().flat_map(|f| f.data.to_vec()).collect();
+            let out = decompress(&data, true, 10_000_000).unwrap();
+            let decoded: Vec<_> = BatchReader::new(&out.data).map(Result::unwrap).collect();
+            assert_eq!(decoded, batches);
+        }
+        let Batch::Span(span) = &batches[2] else { panic!() };
+        assert_eq!(span.block_count(), 6);
+        assert_eq!(
+            span.expand(cfg.genesis.l2_time, cfg.block_time, cfg.l2_chain_id).unwrap(),
+            blocks[2..].iter().map(L2Block::span_element).collect::<Vec<_>>()
+        );
+        assert_eq!(decode_batch(&batches[0].encode()).unwrap(), batches[0]);
+        // An empty channel still has a closing frame.
+        assert_eq!(TestChannel::raw(channel_id(4), vec![]).frames(10).len(), 1);
+    }
+}

@@ -582,3 +582,161 @@ impl<'a> L1BlockBuilder<'a> {
         block_ref
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, b256};
+    use keel_core::{
+        batcher_tx::recover_sender,
+        blob::decode_blob,
+        config::{Eip1559Params, SystemConfig},
+        deposit::{deposits_from_receipts, user_deposit_source_hash},
+        system_config_update::{ConfigUpdateType, apply_receipts},
+    };
+
+    use crate::chain::{keys::other_batcher_key, test_rollup_config};
+
+    #[test]
+    fn headers_link_and_hash_like_real_ones() {
+        let mut l1 = TestL1::new(7, 1_000);
+        l1.new_block().batcher_calldata(vec![0u8, 1, 2]).excess_blob_gas(5).build();
+        l1.empty_blocks(2);
+        assert_eq!(l1.head().number, 10);
+        for n in 7..=10 {
+            let block = l1.block(n).unwrap();
+            let h = &block.header;
+            assert_eq!(block.hash, keccak256(alloy_rlp::encode(h)));
+            assert_eq!(h.number, n);
+            assert_eq!(h.timestamp, 1_000 + (n - 7) * L1_BLOCK_TIME);
+            assert_eq!(h.receipts_root, calculate_receipt_root(&block.receipts));
+            assert_eq!(h.transactions_root, calculate_transaction_root(&block.transactions));
+            assert_eq!(h.base_fee_per_gas, Some(DEFAULT_BASE_FEE));
+            assert!(h.parent_beacon_block_root.is_some() && h.blob_gas_used == Some(0));
+            if n > 7 {
+                assert_eq!(h.parent_hash, l1.block(n - 1).unwrap().hash);
+            }
+        }
+        assert_eq!(l1.block(8).unwrap().header.excess_blob_gas, Some(5));
+        assert_eq!(l1.block(6), None);
+        assert_eq!(l1.block(11), None);
+        let pre_cancun = TestL1::with_options(0, 0, false);
+        let h = &pre_cancun.block(0).unwrap().header;
+        assert_eq!(
+            (h.blob_gas_used, h.excess_blob_gas, h.parent_beacon_block_root),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn signed_txs_recover_to_their_keys_with_increasing_nonces() {
+        let mut l1 = TestL1::default();
+        let batcher = batcher_key();
+        l1.new_block()
+            .batcher_calldata(vec![0u8])
+            .calldata_tx(&batcher, CalldataTxType::Legacy, TxKind::Create, vec![1u8])
+            .calldata_tx(&batcher, CalldataTxType::Eip2930, TxKind::Create, vec![2u8])
+            .batcher_blobs(&[[0u8, 3]])
+            .build();
+        let block = l1.block(l1.head().number).unwrap();
+        let types: Vec<_> = block.transactions.iter().map(|t| t.tx_type()).collect();
+        assert_eq!(types, [TxType::Eip1559, TxType::Legacy, TxType::Eip2930, TxType::Eip4844]);
+        for (i, tx) in block.transactions.iter().enumerate() {
+            assert_eq!(recover_sender(tx).unwrap(), batcher.address);
+            assert_eq!(tx.nonce(), i as u64);
+        }
+    }
+
+    #[test]
+    fn blobs_are_stored_under_versioned_hashes() {
+        let mut l1 = TestL1::default();
+        l1.new_block().batcher_blobs(&[b"one".as_slice(), b"two"]).build();
+        let block = l1.block(l1.head().number).unwrap();
+        let hashes = block.transactions[0].blob_versioned_hashes().unwrap();
+        assert_eq!(hashes.len(), 2);
+        assert_eq!(block.header.blob_gas_used, Some(2 * DATA_GAS_PER_BLOB));
+        for (hash, data) in hashes.iter().zip([b"one", b"two"]) {
+            assert_eq!(hash[0], 0x01);
+            let blob = l1.blob(*hash).unwrap();
+            assert_eq!(fake_blob_versioned_hash(blob), *hash);
+            assert_eq!(decode_blob(blob).unwrap(), data);
+        }
+    }
+
+    #[test]
+    fn deposit_logs_decode_back() {
+        let mut l1 = TestL1::default();
+        let deposit = TxDeposit {
+            from: address!("00000000000000000000000000000000000000f1"),
+            to: TxKind::Call(address!("00000000000000000000000000000000000000f2")),
+            mint: 7,
+            value: U256::from(9),
+            gas_limit: 100_000,
+            input: Bytes::from_static(b"call"),
+            ..Default::default()
+        };
+        let deployment = TxDeposit { to: TxKind::Create, ..deposit.clone() };
+        l1.new_block()
+            .batcher_calldata(vec![0u8])
+            .deposit(&deposit)
+            .config_update(ConfigUpdate::GasLimit(1))
+            .deposit(&deployment)
+            .build();
+        let block = l1.block(l1.head().number).unwrap();
+        let got = deposits_from_receipts(&block.receipts, TEST_PORTAL, block.hash).unwrap();
+        // Log indices count every log of the block: the config update is log 1.
+        let want = [(deposit, 0u64), (deployment, 2)]
+            .map(|(d, i)| TxDeposit { source_hash: user_deposit_source_hash(block.hash, i), ..d });
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn config_update_logs_decode_back_and_apply() {
+        let updates = [
+            ConfigUpdate::Batcher(address!("00000000000000000000000000000000000000b2")),
+            ConfigUpdate::FeeScalars {
+                overhead: B256::with_last_byte(1),
+                scalar: b256!("0100000000000000000000000000000000000000000000000000000000000005"),
+            },
+            ConfigUpdate::GasLimit(60_000_000),
+            ConfigUpdate::UnsafeBlockSigner,
+            ConfigUpdate::Eip1559Params(Eip1559Params { denominator: 250, elasticity: 6 }),
+            ConfigUpdate::OperatorFeeParams { scalar: 3, constant: 4 },
+            ConfigUpdate::MinBaseFee(11),
+            ConfigUpdate::DaFootprintGasScalar(12),
+        ];
+        assert_eq!(updates.len(), ConfigUpdateType::ALL.len());
+        for update in updates {
+            let log = config_update_log(TEST_SYSTEM_CONFIG, &update);
+            assert_eq!(ConfigUpdate::decode(&log.data), Ok(update));
+        }
+        let mut l1 = TestL1::default();
+        let cfg = test_rollup_config(&l1);
+        let new = other_batcher_key().address;
+        l1.new_block().config_update(ConfigUpdate::Batcher(new)).build();
+        let block = l1.block(l1.head().number).unwrap();
+        let mut sys: SystemConfig = cfg.genesis.system_config;
+        assert!(apply_receipts(&mut sys, &block.receipts, &cfg, block.header.timestamp).is_empty());
+        assert_eq!(sys.batcher_address, new);
+    }
+
+    #[test]
+    fn reorg_replaces_the_canonical_chain_and_keeps_orphans() {
+        let mut l1 = TestL1::default();
+        let old = [l1.new_block().build(), l1.new_block().build()];
+        let new = l1.reorg_at(old[0].number).build();
+        assert_eq!(new.number, old[0].number);
+        assert_eq!(new.parent_hash, old[0].parent_hash);
+        assert_ne!(new.hash, old[0].hash);
+        assert_eq!(l1.head(), new);
+        assert_eq!(l1.block_ref(old[1].number), None);
+        for orphan in old {
+            assert_eq!(l1.block_by_hash(orphan.hash).unwrap().block_ref(), orphan);
+        }
+        let next = l1.new_block().build();
+        assert_eq!(next.parent_hash, new.hash);
+        // A second reorg at the same height makes yet another branch.
+        let again = l1.reorg_at(new.number).build();
+        assert_ne!(again.hash, new.hash);
+    }
+}

@@ -269,3 +269,79 @@ impl L2Provider for InMemoryHost {
         (&*self).transactions_by_number(number)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{TestL1, test_rollup_config};
+
+    fn host() -> InMemoryHost {
+        let mut l1 = TestL1::default();
+        let cfg = test_rollup_config(&l1);
+        l1.new_block().batcher_blobs(&[b"a".as_slice(), b"b"]).build();
+        InMemoryHost::new(l1, TestL2::new(&cfg))
+    }
+
+    #[test]
+    fn head_cap_and_lookups() {
+        let mut host = host();
+        let head = host.l1.head();
+        let mut h = &host;
+        assert_eq!(h.block_ref_by_number(head.number).unwrap(), Some(head));
+        assert_eq!(h.block_ref_by_number(head.number + 1).unwrap(), None);
+        assert_eq!(h.header_by_hash(head.hash).unwrap().number, head.number);
+        assert_eq!(h.transactions_by_hash(head.hash).unwrap().len(), 1);
+        assert_eq!(h.receipts_by_hash(head.hash).unwrap().len(), 1);
+        let unknown = B256::repeat_byte(7);
+        assert_eq!(
+            h.receipts_by_hash(unknown),
+            Err(ProviderError::Missing { what: "receipts", key: DataKey::Hash(unknown) })
+        );
+        assert_eq!(h.l2_block_ref_by_number(0).unwrap().number, 0);
+        assert!(h.l2_block_ref_by_number(1).is_err());
+        assert!(h.transactions_by_number(0).unwrap().is_empty());
+        host.set_head(Some(head.number - 1));
+        assert_eq!((&host).block_ref_by_number(head.number).unwrap(), None);
+        assert_eq!(host.calls(HostCall::L1BlockRef), 3);
+    }
+
+    #[test]
+    fn blobs_by_index_and_hash() {
+        let host = host();
+        let head = host.l1.head();
+        let tx = &host.l1.block(head.number).unwrap().transactions[0];
+        let hashes = tx.blob_versioned_hashes().unwrap();
+        let asked: Vec<_> = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &hash)| IndexedBlobHash { index: i as u64, hash })
+            .collect();
+        let blobs = (&host).blobs(&head, &asked).unwrap();
+        assert_eq!(blobs.len(), 2);
+        assert_eq!(&*blobs[1], host.l1.blob(hashes[1]).unwrap());
+        // A wrong index is the caller's bug, reported as invalid data.
+        let wrong = [IndexedBlobHash { index: 1, hash: hashes[0] }];
+        assert!(matches!((&host).blobs(&head, &wrong), Err(ProviderError::Invalid(_))));
+    }
+
+    #[test]
+    fn injected_faults_fire_once_each_after_skips() {
+        let host = host();
+        let head = host.l1.head();
+        host.fail_after(HostCall::L1Transactions, 1, FaultKind::Missing, 2);
+        host.fail_next(HostCall::L1Receipts, FaultKind::Temporary, 1);
+        let mut h = &host;
+        assert!(h.transactions_by_hash(head.hash).is_ok());
+        let missing =
+            ProviderError::Missing { what: "l1 transactions", key: DataKey::Hash(head.hash) };
+        assert_eq!(h.transactions_by_hash(head.hash), Err(missing.clone()));
+        assert_eq!(h.transactions_by_hash(head.hash), Err(missing));
+        assert!(h.transactions_by_hash(head.hash).is_ok());
+        assert!(matches!(h.receipts_by_hash(head.hash), Err(ProviderError::Temporary(_))));
+        assert!(h.receipts_by_hash(head.hash).is_ok());
+        assert_eq!(host.calls(HostCall::L1Transactions), 4);
+        host.fail_next(HostCall::Blobs, FaultKind::Missing, 5);
+        host.clear_faults();
+        assert!((&host).blobs(&head, &[]).is_ok());
+    }
+}
