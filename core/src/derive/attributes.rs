@@ -114,9 +114,14 @@ impl AttributesError {
 
 impl From<AttributesError> for PipelineError {
     fn from(e: AttributesError) -> Self {
+        if let AttributesError::TimeBeforeOrigin { l2_time, origin, origin_time, .. } = e {
+            return Self::Reset(ResetReason::TimeBeforeOrigin {
+                l2_time,
+                origin: origin.hash,
+                origin_time,
+            });
+        }
         match e.reset_origins() {
-            // `ResetReason` has no time-specific reason: an origin newer than the block is one
-            // the L2 parent cannot take, so it is reported as an origin mismatch too.
             Some((origin, parent_origin)) => Self::Reset(ResetReason::OriginMismatch {
                 origin: origin.hash,
                 parent_origin: parent_origin.hash,
@@ -755,9 +760,10 @@ mod tests {
             builder().prepare_payload_attributes(&mut l1, &mut sys, &parent(a, 5, t - 2), b, t);
         assert_eq!(
             err,
-            Err(PipelineError::Reset(ResetReason::OriginMismatch {
+            Err(PipelineError::Reset(ResetReason::TimeBeforeOrigin {
+                l2_time: t,
                 origin: b.hash,
-                parent_origin: a.hash
+                origin_time: t + 1
             }))
         );
         // Equal times are allowed.

@@ -84,6 +84,16 @@ pub enum ResetReason {
         /// The L2 parent's origin.
         parent_origin: B256,
     },
+    /// The L2 block would be older than its L1 origin.
+    #[error("L2 timestamp {l2_time} is before its L1 origin {origin}'s time {origin_time}")]
+    TimeBeforeOrigin {
+        /// The L2 block's timestamp.
+        l2_time: u64,
+        /// The L1 origin's hash.
+        origin: B256,
+        /// The L1 origin's timestamp.
+        origin_time: u64,
+    },
     /// The engine rejected the forkchoice the pipeline derived.
     #[error("engine forkchoice error: {0}")]
     Forkchoice(String),
