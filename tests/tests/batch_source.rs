@@ -815,3 +815,209 @@ fn rule_1_7_holocene_first_frame_after_taken_frames_restarts_channel() {
         with_inclusion(&singular(&blocks[2..]), included.number)
     );
 }
+
+#[test]
+fn rule_2_1_bank_before_canyon_reads_only_the_head_channel() {
+    let run = |canyon: bool| {
+        let (cfg, mut l1, mut l2) = chain(|cfg, _| {
+            // The bank is pre-Holocene.
+            set_fork(cfg, if canyon { Fork::Holocene } else { Fork::Canyon }, None);
+        });
+        let blocks = l2.build_blocks(&l1, 4, 1);
+        let fa = frames_of(0, &blocks[..2], 2);
+        let b = zlib_channel(1, &blocks[2..]);
+        // Channel A opens first and stays open for a block; channel B is complete at once.
+        let open = l1
+            .new_block()
+            .batcher_calldata(payload(&fa[..1]))
+            .batcher_calldata(b.single_payload())
+            .build();
+        let close = l1.new_block().batcher_calldata(payload(&fa[1..])).build();
+        let host = InMemoryHost::new(l1, l2);
+        (
+            derive_batches(&cfg, &host),
+            singular(&blocks[..2]),
+            singular(&blocks[2..]),
+            open.number,
+            close.number,
+        )
+    };
+    // From Canyon the first ready channel is read: B at once, A when it closes.
+    let (got, a, b, open, close) = run(true);
+    let mut want = with_inclusion(&b, open);
+    want.extend(with_inclusion(&a, close));
+    assert_eq!(got, want);
+    // Before Canyon only the head channel may be read: B waits behind A.
+    let (got, a, b, _, close) = run(false);
+    let mut want = with_inclusion(&a, close);
+    want.extend(with_inclusion(&b, close));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn rule_2_1_bank_drops_duplicate_frames() {
+    let (cfg, mut l1, mut l2) = chain(|cfg, _| set_fork(cfg, Fork::Holocene, None));
+    let blocks = l2.build_blocks(&l1, 4, 1);
+    let fa = frames_of(0, &blocks[..2], 2);
+    let other = frames_of(0, &blocks[2..], 2);
+    // A second frame 0 (other data, same channel and number) and a frame after the closing one
+    // are dropped; the channel is read from the first frames.
+    let late = Frame { number: 2, ..other[1].clone() };
+    let included = l1
+        .new_block()
+        .batcher_calldata(payload(&fa[..1]))
+        .batcher_calldata(payload(&other[..1]))
+        .batcher_calldata(payload([&fa[1], &late]))
+        .build();
+    let host = InMemoryHost::new(l1, l2);
+    assert_eq!(
+        derive_batches(&cfg, &host),
+        with_inclusion(&singular(&blocks[..2]), included.number)
+    );
+}
+
+#[test]
+fn rule_1_7_holocene_frame_queue_prunes_within_a_payload() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 8, 1);
+    let fa = frames_of(0, &blocks[0..2], 2);
+    let fb = frames_of(1, &blocks[2..4], 2);
+    let fc = frames_of(2, &blocks[4..6], 2);
+    let fd = frames_of(3, &blocks[6..8], 2);
+    let first = l1
+        .new_block()
+        // B1 is a non-first frame of another channel than A0's: dropped.
+        .batcher_calldata(payload([&fa[0], &fb[1], &fa[1]]))
+        .build();
+    let second = l1
+        .new_block()
+        // C0 is left unclosed by D0: C's frames are dropped, D is read.
+        .batcher_calldata(payload([&fc[0], &fd[0], &fd[1]]))
+        .build();
+    // C's closing frame now has no staging channel.
+    l1.new_block().batcher_calldata(payload(&fc[1..])).build();
+    let host = InMemoryHost::new(l1, l2);
+    let mut want = with_inclusion(&singular(&blocks[0..2]), first.number);
+    want.extend(with_inclusion(&singular(&blocks[6..8]), second.number));
+    assert_eq!(derive_batches(&cfg, &host), want);
+}
+
+#[test]
+fn rule_1_2_receipt_status_not_checked_for_batcher_txs() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 2, 1);
+    let inbox = TxKind::Call(cfg.batch_inbox_address);
+    let payload = zlib_channel(0, &blocks).single_payload();
+    let tx = l1.sign_calldata_tx(&batcher_key(), CalldataTxType::Eip1559, inbox, payload.into());
+    let included = l1.new_block().tx_with_receipt(tx, false, vec![]).build();
+    let host = InMemoryHost::new(l1, l2);
+    assert_eq!(derive_batches(&cfg, &host), with_inclusion(&singular(&blocks), included.number));
+}
+
+#[test]
+fn rule_1_1_config_update_in_failed_receipt_not_applied() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 4, 1);
+    let new = other_batcher_key();
+    let log = keel_tests::chain::config_update_log(
+        cfg.l1_system_config_address,
+        &ConfigUpdate::Batcher(new.address),
+    );
+    let call = TxKind::Call(cfg.l1_system_config_address);
+    let tx = l1.sign_calldata_tx(
+        &keel_tests::chain::owner_key(),
+        CalldataTxType::Eip1559,
+        call,
+        Bytes::new(),
+    );
+    let included = l1
+        .new_block()
+        .tx_with_receipt(tx, false, vec![log])
+        .batcher_calldata_from(&new, zlib_channel(0, &blocks[..2]).single_payload())
+        .batcher_calldata(zlib_channel(1, &blocks[2..]).single_payload())
+        .build();
+    let host = InMemoryHost::new(l1, l2);
+    let mut front = FrontHalf::new(&cfg, &host);
+    assert_eq!(
+        front.run_all(&cfg, &host),
+        with_inclusion(&singular(&blocks[2..]), included.number)
+    );
+    assert_eq!(front.traversal.system_config().batcher_address, batcher_key().address);
+}
+
+#[test]
+fn rule_1_2_set_code_tx_to_inbox_ignored() {
+    use alloy_consensus::{TxEip7702, TxEnvelope};
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 4, 1);
+    let set_code = TxEip7702 {
+        chain_id: l1.chain_id(),
+        nonce: 0,
+        gas_limit: 1_000_000,
+        max_fee_per_gas: 100_000_000_000,
+        to: cfg.batch_inbox_address,
+        input: zlib_channel(0, &blocks[..2]).single_payload().into(),
+        ..Default::default()
+    };
+    let included = l1
+        .new_block()
+        .tx(TxEnvelope::from(batcher_key().sign(set_code)))
+        .batcher_calldata(zlib_channel(1, &blocks[2..]).single_payload())
+        .build();
+    let host = InMemoryHost::new(l1, l2);
+    assert_eq!(
+        derive_batches(&cfg, &host),
+        with_inclusion(&singular(&blocks[2..]), included.number)
+    );
+}
+
+/// Singular batch of `block` with one extra opaque transaction of `pad` zero bytes.
+fn padded_batch(block: &L2Block, pad: usize) -> Batch {
+    let mut batch = block.singular_batch();
+    batch.transactions.push(Bytes::from(vec![0u8; pad]));
+    Batch::Singular(batch)
+}
+
+#[test]
+fn rule_2_4_decompressed_channel_capped_at_max_rlp_bytes() {
+    let run = |fjord: bool| {
+        let (cfg, mut l1, mut l2) = chain(|cfg, _| {
+            if !fjord {
+                set_fork(cfg, Fork::Fjord, None);
+            }
+        });
+        let blocks = l2.build_blocks(&l1, 3, 1);
+        // 4 MB, then a batch that crosses 10,000,000 bytes, then a small one.
+        let batches = vec![
+            padded_batch(&blocks[0], 4_000_000),
+            padded_batch(&blocks[1], 7_000_000),
+            padded_batch(&blocks[2], 0),
+        ];
+        let data =
+            keel_core::compression::compress_zlib(&keel_core::batch::encode_batches(&batches), 1);
+        let channel = TestChannel::raw(channel_id(0), data);
+        let included = l1.new_block().batcher_calldata(channel.single_payload()).build();
+        let host = InMemoryHost::new(l1, l2);
+        (derive_batches(&cfg, &host), batches, included.number)
+    };
+    // Before Fjord the cap is 10,000,000: the batch decoded within it is kept, the rest dropped.
+    let (got, batches, included) = run(false);
+    assert_eq!(got, with_inclusion(&batches[..1], included));
+    // From Fjord the cap is 100,000,000.
+    let (got, batches, included) = run(true);
+    assert_eq!(got, with_inclusion(&batches, included));
+}
+
+#[test]
+fn rule_2_4_truncated_channel_keeps_batches_decoded_before_the_fault() {
+    let (cfg, mut l1, mut l2) = chain(|_, _| {});
+    let blocks = l2.build_blocks(&l1, 3, 1);
+    let batches: Vec<_> = blocks.iter().map(|b| padded_batch(b, 1_000)).collect();
+    // Stored zlib keeps the stream in order: cutting 500 bytes before the end loses only part
+    // of the last batch (and the checksum).
+    let mut channel = TestChannel::new(channel_id(0), &batches, Compression::ZlibStored);
+    channel.data.truncate(channel.data.len() - 500);
+    let included = l1.new_block().batcher_calldata(channel.single_payload()).build();
+    let host = InMemoryHost::new(l1, l2);
+    assert_eq!(derive_batches(&cfg, &host), with_inclusion(&batches[..2], included.number));
+}
