@@ -1021,3 +1021,37 @@ fn rule_2_4_truncated_channel_keeps_batches_decoded_before_the_fault() {
     let host = InMemoryHost::new(l1, l2);
     assert_eq!(derive_batches(&cfg, &host), with_inclusion(&batches[..2], included.number));
 }
+
+#[test]
+fn rule_2_1_bank_prunes_oldest_channel_over_max_size() {
+    // Open channels of 65,000 frames each count 65,000 × 201 = 13,065,000 bytes apiece: eight
+    // pass MAX_CHANNEL_BANK_SIZE (100,000,000 before Fjord). (About 10 s in debug builds, mostly
+    // keccak over the 12 MB of frames.)
+    const FRAMES: usize = 65_000;
+    let run = |open_channels: u64| {
+        let (cfg, mut l1, mut l2) = chain(|cfg, _| set_fork(cfg, Fork::Fjord, None));
+        assert_eq!(cfg.max_channel_bank_size(l1.head().timestamp), 100_000_000);
+        let blocks = l2.build_blocks(&l1, 2, 1);
+        let (oldest, batches) = channel_of_len(0, &blocks, FRAMES + 100);
+        let frames = split_in_tiny_frames(&oldest, FRAMES + 1);
+        l1.new_block().batcher_calldata(payload(&frames[..FRAMES])).build();
+        let mut block = l1.new_block();
+        for n in 1..open_channels {
+            let garbage = TestChannel::raw(channel_id(n), vec![0xee; FRAMES + 1]);
+            let mut open = split_in_tiny_frames(&garbage, FRAMES + 1);
+            open.pop();
+            block = block.batcher_calldata(payload(&open));
+        }
+        block.build();
+        let closed = l1.new_block().batcher_calldata(payload(&frames[FRAMES..])).build();
+        let host = InMemoryHost::new(l1, l2);
+        (derive_batches(&cfg, &host), batches, closed.number)
+    };
+    // Alone, the oldest channel (65,001 one-byte frames) is read when it closes.
+    let (got, batches, closed) = run(1);
+    assert_eq!(got, with_inclusion(&batches, closed));
+    // Seven more open channels push the bank over its limit: the oldest is pruned, and its
+    // closing frame later opens a new channel that never completes.
+    let (got, _, _) = run(8);
+    assert_eq!(got, vec![]);
+}

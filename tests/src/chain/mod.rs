@@ -3,14 +3,29 @@
 //! [`TestChannel`]s split into frames); and [`InMemoryHost`], which serves both through the
 //! derivation host traits with fault injection.
 //!
-//! ```ignore
+//! ```
+//! use keel_core::derive::{batch_source::BatchSource, traversal::L1Traversal};
+//! use keel_tests::chain::*;
+//!
 //! let mut l1 = TestL1::default();
 //! let cfg = test_rollup_config(&l1);
+//! l1.empty_blocks(2);
 //! let mut l2 = TestL2::new(&cfg);
 //! let blocks = l2.build_blocks(&l1, 3, 1);
 //! let channel = TestChannel::new(channel_id(0), &singular_batches(&blocks), Compression::Zlib);
-//! l1.new_block().batcher_calldata(channel.single_payload()).build();
+//! let included = l1.new_block().batcher_calldata(channel.single_payload()).build();
 //! let host = InMemoryHost::new(l1, l2);
+//!
+//! let genesis = host.l1.genesis();
+//! let mut traversal = L1Traversal::new(genesis, cfg.genesis.system_config);
+//! let mut source = BatchSource::new(&cfg, genesis);
+//! while traversal.origin() != included {
+//!     let next = traversal.advance(&mut &host, &cfg).unwrap();
+//!     source.on_new_origin(&cfg, next);
+//! }
+//! let (batch, at) =
+//!     source.next_batch(&cfg, traversal.system_config(), &mut &host, &mut &host).unwrap();
+//! assert_eq!((batch, at), (singular_batches(&blocks[..1]).remove(0), included));
 //! ```
 //!
 //! Builders panic on misuse: they are fixtures, and a loud failure is the useful one.
