@@ -776,8 +776,6 @@ fn frames_of(id: u64, blocks: &[L2Block], n: usize) -> Vec<Frame> {
 }
 
 #[test]
-#[ignore = "keel bug: derive::frame_queue prunes each payload against the last frame already \
-            handed to the channel stage; op-node and kona prune the new payload's frames alone"]
 fn rule_1_7_holocene_pruning_ignores_frames_already_taken_out_of_order() {
     let (cfg, mut l1, mut l2) = chain(|_, _| {});
     let blocks = l2.build_blocks(&l1, 4, 1);
@@ -796,8 +794,6 @@ fn rule_1_7_holocene_pruning_ignores_frames_already_taken_out_of_order() {
 }
 
 #[test]
-#[ignore = "keel bug: derive::frame_queue prunes each payload against the last frame already \
-            handed to the channel stage; op-node and kona prune the new payload's frames alone"]
 fn rule_1_7_holocene_first_frame_after_taken_frames_restarts_channel() {
     let (cfg, mut l1, mut l2) = chain(|_, _| {});
     let blocks = l2.build_blocks(&l1, 4, 1);

@@ -8,14 +8,12 @@ use crate::frame::{ChannelId, Frame};
 
 /// Prunes frames as Holocene's frame queue does after each batcher transaction is parsed.
 ///
-/// `prev` is the frame that preceded `frames` in the queue (the last frame kept so far), if any.
 /// A frame is dropped if it continues a closed channel or skips a number, or if it is a
 /// non-first frame of a channel other than the previous frame's. A first frame arriving while
 /// the previous channel is unclosed drops that channel's earlier frames still in `frames`.
-pub fn prune_holocene_frames(prev: Option<&Frame>, frames: Vec<Frame>) -> Vec<Frame> {
+pub fn prune_holocene_frames(frames: Vec<Frame>) -> Vec<Frame> {
     let mut kept: Vec<Frame> = Vec::with_capacity(frames.len());
-    let mut last: Option<(ChannelId, u16, bool)> =
-        prev.map(|f| (f.channel_id, f.number, f.is_last));
+    let mut last: Option<(ChannelId, u16, bool)> = None;
     for frame in frames {
         let keep = match last {
             // Same channel: must directly follow an unclosed frame.
@@ -142,17 +140,16 @@ mod tests {
             frame(1, 1, b"", true),
             frame(1, 2, b"", false),
         ];
-        assert_eq!(ids(&prune_holocene_frames(None, frames)), [(1, 0), (1, 1)]);
+        assert_eq!(ids(&prune_holocene_frames(frames)), [(1, 0), (1, 1)]);
         // Non-first frame of another channel is dropped.
         let frames = vec![frame(1, 0, b"", true), frame(2, 1, b"", false)];
-        assert_eq!(ids(&prune_holocene_frames(None, frames)), [(1, 0)]);
+        assert_eq!(ids(&prune_holocene_frames(frames)), [(1, 0)]);
         // A new first frame discards the unclosed channel's frames.
         let frames = vec![frame(1, 0, b"", false), frame(1, 1, b"", false), frame(2, 0, b"", true)];
-        assert_eq!(ids(&prune_holocene_frames(None, frames)), [(2, 0)]);
-        // Continuity with the previously kept frame.
-        let prev = frame(3, 4, b"", false);
-        let frames = vec![frame(3, 5, b"", true), frame(3, 6, b"", false)];
-        assert_eq!(ids(&prune_holocene_frames(Some(&prev), frames)), [(3, 5)]);
+        assert_eq!(ids(&prune_holocene_frames(frames)), [(2, 0)]);
+        // A frame after a closing frame of its channel is dropped.
+        let frames = vec![frame(3, 4, b"", false), frame(3, 5, b"", true), frame(3, 6, b"", false)];
+        assert_eq!(ids(&prune_holocene_frames(frames)), [(3, 4), (3, 5)]);
     }
 
     #[test]

@@ -12,8 +12,6 @@ use crate::{
 #[derive(Clone, Debug, Default)]
 pub struct FrameQueue {
     frames: VecDeque<Frame>,
-    /// The last frame handed to the channel stage: Holocene pruning continues from it.
-    last_taken: Option<Frame>,
     invalid_payloads: u64,
 }
 
@@ -36,11 +34,11 @@ impl FrameQueue {
     /// Drops all queued frames (reset, Holocene activation).
     pub fn clear(&mut self) {
         self.frames.clear();
-        self.last_taken = None;
     }
 
     /// Parses one batcher payload. Any bad frame drops every frame of the payload. From
-    /// Holocene the queue is pruned after each payload.
+    /// Holocene the queued frames are pruned after each payload; as in op-node, frames already
+    /// handed to the channel stage take no part (the assembler handles continuity with them).
     pub fn add_payload(&mut self, payload: &[u8], holocene: bool) {
         let Ok(frames) = parse_frames(payload) else {
             self.invalid_payloads += 1;
@@ -52,13 +50,11 @@ impl FrameQueue {
         }
         let mut all: alloc::vec::Vec<Frame> = self.frames.drain(..).collect();
         all.extend(frames);
-        self.frames = prune_holocene_frames(self.last_taken.as_ref(), all).into();
+        self.frames = prune_holocene_frames(all).into();
     }
 
     /// The next frame, if any.
     pub fn next_frame(&mut self) -> Option<Frame> {
-        let frame = self.frames.pop_front()?;
-        self.last_taken = Some(Frame { data: Default::default(), ..frame.clone() });
-        Some(frame)
+        self.frames.pop_front()
     }
 }
