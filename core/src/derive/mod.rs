@@ -26,6 +26,7 @@ pub mod channel_stage;
 pub mod error;
 pub mod frame_queue;
 pub mod host;
+pub mod offline;
 pub mod pipeline;
 pub mod retrieval;
 pub mod synthetic;

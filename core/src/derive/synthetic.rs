@@ -60,6 +60,11 @@ impl SyntheticL2 {
         }
     }
 
+    /// The block the chain started from.
+    pub fn start(&self) -> L2BlockRef {
+        self.blocks.first().map(|b| b.block).unwrap_or_default()
+    }
+
     /// The chain head.
     pub fn head(&self) -> L2BlockRef {
         self.blocks.last().map(|b| b.block).unwrap_or_default()
@@ -92,6 +97,19 @@ impl SyntheticL2 {
         block
     }
 
+    /// Drops every block after `number` (a reset moved the safe head back); the start block is
+    /// always kept.
+    pub fn truncate_after(&mut self, number: u64) {
+        let first = self.blocks.first().map_or(0, |b| b.block.number);
+        let keep = number.saturating_sub(first).saturating_add(1);
+        self.blocks.truncate(usize::try_from(keep).unwrap_or(usize::MAX).max(1));
+    }
+
+    /// The system config in force after the head.
+    pub fn head_system_config(&self) -> SystemConfig {
+        self.blocks.last().map(|b| b.system_config).unwrap_or_default()
+    }
+
     fn get(&self, number: u64) -> Result<&SyntheticBlock, ProviderError> {
         let first = self.blocks.first().map_or(0, |b| b.block.number);
         number
@@ -113,6 +131,12 @@ impl L2Provider for SyntheticL2 {
 
     fn transactions_by_number(&mut self, number: u64) -> Result<Vec<Bytes>, ProviderError> {
         Ok(self.get(number)?.transactions.clone())
+    }
+}
+
+impl core::fmt::Debug for SyntheticL2 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SyntheticL2").field("head", &self.head()).finish_non_exhaustive()
     }
 }
 

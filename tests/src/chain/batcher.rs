@@ -8,6 +8,7 @@ use keel_core::{
     batch::{Batch, RawSpanBatch, SingularBatch, SpanBatchElement, encode_batches},
     compression::{compress_brotli, compress_zlib},
     config::{RollupConfig, SystemConfig},
+    derive::synthetic::synthetic_block_hash,
     derive::{L1BlockRef, L2BlockRef},
     frame::{ChannelId, Frame, encode_frames},
 };
@@ -96,8 +97,9 @@ pub fn payload<'a>(frames: impl IntoIterator<Item = &'a Frame>) -> Vec<u8> {
     encode_frames(frames)
 }
 
-/// One L2 block as the batcher sees it. Its hash is a label hash of its contents, not an
-/// executed header: derivation's front half only compares hashes.
+/// One L2 block as the batcher sees it. Its hash is keel's synthetic block hash
+/// ([`synthetic_block_hash`]), not an executed header, so offline derivation with a
+/// `SyntheticL2` reproduces the chain exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L2Block {
     /// Block number.
@@ -252,15 +254,9 @@ impl TestL2 {
             if origin.number == parent.l1_origin.number { parent.seq_number + 1 } else { 0 };
         let number = parent.number + 1;
         let timestamp = parent.timestamp + self.cfg.block_time;
-        let mut parts: Vec<&[u8]> = Vec::new();
-        let number_bytes = number.to_be_bytes();
-        let ts_bytes = timestamp.to_be_bytes();
-        parts.extend([b"l2".as_slice(), parent.hash.as_slice(), &number_bytes, &ts_bytes]);
-        parts.push(origin.hash.as_slice());
-        parts.extend(transactions.iter().map(|t| t.as_ref()));
         let block = L2Block {
             number,
-            hash: label_hash(&parts),
+            hash: synthetic_block_hash(parent.hash, timestamp, &transactions),
             parent_hash: parent.hash,
             timestamp,
             l1_origin: origin.id(),

@@ -101,3 +101,14 @@ pub(crate) fn label_hash(parts: &[&[u8]]) -> B256 {
     }
     keccak256(buf)
 }
+
+/// The L1 blob fee schedule of test chains: Cancun's update fraction from time 0 (test L1
+/// headers carry blob gas fields from genesis).
+pub fn test_blob_schedule() -> keel_core::l1_info::L1BlobSchedule {
+    use keel_core::l1_info::{BlobFeeStep, CANCUN_BLOB_UPDATE_FRACTION, L1BlobSchedule};
+    L1BlobSchedule::new(vec![BlobFeeStep {
+        activation_time: 0,
+        update_fraction: CANCUN_BLOB_UPDATE_FRACTION,
+    }])
+    .expect("a valid one-step schedule")
+}

@@ -41,7 +41,8 @@ pub use batcher::{
     Compression, L2Block, TestChannel, TestL2, channel_id, payload, singular_batches, span_batch,
 };
 pub use config::{
-    TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, set_fork, test_rollup_config,
+    TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, set_fork, test_blob_schedule,
+    test_rollup_config,
 };
 pub use keys::{TestKey, batcher_key, l1_user_key, l2_user_key, other_batcher_key, owner_key};
 pub use l1::{
