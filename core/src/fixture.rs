@@ -258,7 +258,8 @@ fn decode_all<T: Decodable2718>(
         .collect()
 }
 
-impl L1Provider for FixtureHost {
+/// Implemented on `&FixtureHost` so one host can serve as both L1 and blob provider at once.
+impl L1Provider for &FixtureHost {
     fn block_ref_by_number(&mut self, number: u64) -> Result<Option<L1BlockRef>, ProviderError> {
         if self.head.is_some_and(|head| number > head) {
             return Ok(None);
@@ -285,7 +286,7 @@ impl L1Provider for FixtureHost {
     }
 }
 
-impl BlobProvider for FixtureHost {
+impl BlobProvider for &FixtureHost {
     fn blobs(
         &mut self,
         _block: &L1BlockRef,
@@ -345,18 +346,19 @@ mod tests {
         let fixture = chain(3);
         let json = fixture.to_json().unwrap();
         assert_eq!(L1Fixture::from_json(&json).unwrap(), fixture);
-        let mut host = FixtureHost::new(&fixture).unwrap();
+        let mut owned = FixtureHost::new(&fixture).unwrap();
+        let mut host = &owned;
         let second = host.block_ref_by_number(101).unwrap().unwrap();
         assert_eq!(second.parent_hash, fixture.blocks[0].header.hash_slow());
         assert_eq!(host.block_ref_by_number(99).unwrap(), None);
         assert_eq!(host.block_ref_by_number(103).unwrap(), None);
-        host.set_head(Some(100));
-        assert_eq!(host.block_ref_by_number(101).unwrap(), None);
         assert_eq!(host.header_by_hash(second.hash).unwrap().number, 101);
         assert!(matches!(
             host.receipts_by_hash(B256::repeat_byte(9)),
             Err(ProviderError::Missing { what: "l1 receipts", .. })
         ));
+        owned.set_head(Some(100));
+        assert_eq!((&owned).block_ref_by_number(101).unwrap(), None);
     }
 
     #[test]
