@@ -33,6 +33,7 @@
 
 pub mod batcher;
 pub mod config;
+pub mod fixture;
 pub mod keys;
 pub mod l1;
 pub mod provider;
@@ -43,6 +44,15 @@ pub use batcher::{
 pub use config::{
     TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, set_fork, test_blob_schedule,
     test_rollup_config,
+};
+pub use fixture::{
+    MULTI_FORK_BATCHER_CHANGE_BLOCK, MULTI_FORK_DA_FOOTPRINT_BLOCK, MULTI_FORK_DA_FOOTPRINT_SCALAR,
+    MULTI_FORK_DEPOSIT_BLOCKS, MULTI_FORK_EIP1559_BLOCK, MULTI_FORK_EIP1559_PARAMS,
+    MULTI_FORK_EPOCHS, MULTI_FORK_GAS_LIMIT_BLOCK, MULTI_FORK_GENESIS_TIME, MULTI_FORK_L1_BLOCKS,
+    MULTI_FORK_L1_GENESIS, MULTI_FORK_MIN_BASE_FEE, MULTI_FORK_MIN_BASE_FEE_BLOCK,
+    MULTI_FORK_NEW_GAS_LIMIT, MULTI_FORK_OPERATOR_FEE, MULTI_FORK_OPERATOR_FEE_BLOCK,
+    MULTI_FORK_SCHEDULE, MultiForkFiles, multi_fork_chain, multi_fork_deposit, multi_fork_dir,
+    multi_fork_files, multi_fork_set_code_tx,
 };
 pub use keys::{TestKey, batcher_key, l1_user_key, l2_user_key, other_batcher_key, owner_key};
 pub use l1::{
