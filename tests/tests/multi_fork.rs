@@ -285,7 +285,7 @@ fn rule_4_1_user_deposits_in_the_first_block_of_their_epoch() {
 }
 
 #[test]
-fn payload_fields_follow_the_fork_of_each_block() {
+fn rule_4_2_attribute_fields_follow_the_fork_of_each_block() {
     let d = derived();
     let params = B64::from(MULTI_FORK_EIP1559_PARAMS.to_u64());
     for a in &d.attrs {
