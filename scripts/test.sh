@@ -18,6 +18,26 @@ fi
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 
+step "anvil (local L1 for the keel record test)"
+# npm's @foundry-rs/anvil ships the binary in a per-platform package; it is installed outside
+# the clone, reused when the pinned version is already there, and run directly (not through
+# the node wrapper) so the tests can stop it by pid.
+anvil_version="1.7.1"
+anvil_prefix="${KEEL_NPM_PREFIX:-$HOME/.cache/keel-npm}"
+case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) anvil_platform=linux-amd64 ;;
+    Linux-aarch64) anvil_platform=linux-arm64 ;;
+    Darwin-arm64) anvil_platform=darwin-arm64 ;;
+    Darwin-x86_64) anvil_platform=darwin-amd64 ;;
+    *) echo "error: no anvil package for $(uname -s)-$(uname -m)" >&2; exit 1 ;;
+esac
+export KEEL_ANVIL="$anvil_prefix/node_modules/@foundry-rs/anvil-$anvil_platform/bin/anvil"
+if ! "$KEEL_ANVIL" --version 2>/dev/null | grep -q "Version: $anvil_version\b"; then
+    command -v npm >/dev/null || { echo "error: npm is needed to install anvil" >&2; exit 1; }
+    npm install --prefix "$anvil_prefix" --no-audit --no-fund "@foundry-rs/anvil@$anvil_version"
+fi
+"$KEEL_ANVIL" --version | head -n 1
+
 vectors="${KEEL_VECTORS:-../shared/vectors}"
 if [ ! -f "$vectors/README.md" ]; then
     echo "error: test vectors not found at $vectors (put ../shared beside the clone)" >&2

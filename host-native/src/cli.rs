@@ -23,6 +23,9 @@ enum Command {
     /// Decode batcher data (L1 transactions, calldata, blobs, channels) into JSON.
     #[command(subcommand)]
     Inspect(InspectCommand),
+    /// Record an L1 block range (headers, transactions, receipts, blobs) into a fixture file.
+    #[command(after_long_help = crate::record::FORMAT_HELP)]
+    Record(crate::record::RecordArgs),
 }
 
 /// What `keel inspect` decodes. Inputs may be raw bytes or hex text (with or without `0x`);
@@ -80,6 +83,7 @@ impl Cli {
     pub(crate) fn run(self) -> Result<(), CliError> {
         match self.command {
             Command::Inspect(cmd) => crate::inspect::run(cmd),
+            Command::Record(args) => crate::record::run(args),
         }
     }
 }

@@ -29,6 +29,9 @@ pub(crate) enum CliError {
         /// Comma-separated built-in names.
         known: String,
     },
+    /// `keel record` failed.
+    #[error(transparent)]
+    Record(#[from] crate::record::RecordError),
     /// Output could not be written.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

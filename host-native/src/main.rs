@@ -3,7 +3,9 @@
 mod cli;
 mod error;
 mod inspect;
+mod l1_client;
 mod network;
+mod record;
 
 use std::process::ExitCode;
 
