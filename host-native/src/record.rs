@@ -239,7 +239,7 @@ pub(crate) fn run(args: RecordArgs) -> Result<(), CliError> {
         .enable_all()
         .build()
         .map_err(|e| RecordError::Runtime(e.to_string()))?;
-    let progress = progress_bar(args.to - args.from + 1);
+    let progress = progress_bar((args.to - args.from).saturating_add(1));
     let result = runtime.block_on(record(&client, args.from, args.to, &progress));
     progress.finish_and_clear();
     let (fixture, summary) = result?;
@@ -260,14 +260,14 @@ pub(crate) fn run(args: RecordArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+const PROGRESS_TEMPLATE: &str = "recording {bar:40} {pos}/{len} blocks, {per_sec}, eta {eta}";
+
 fn progress_bar(len: u64) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "recording {bar:40} {pos}/{len} blocks, {per_sec}, eta {eta}",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE) {
         bar.set_style(style);
     }
     bar
@@ -571,6 +571,25 @@ mod tests {
         // Not a canonical field element: the KZG library refuses it.
         let bad = Bytes::from(vec![0xff; BYTES_PER_BLOB]);
         assert!(matches!(match_blobs(1, 1, &[hash], vec![bad]), Err(RecordError::Kzg { .. })));
+    }
+
+    #[test]
+    fn reversed_range_is_refused_before_any_request() {
+        let args = RecordArgs {
+            l1_rpc: "http://127.0.0.1:1".into(),
+            l1_beacon: "http://127.0.0.1:1".into(),
+            from: 5,
+            to: 3,
+            out: PathBuf::from("unused.json"),
+            timeout: 1,
+        };
+        let err = run(args).unwrap_err();
+        assert_eq!(err.to_string(), "--from 5 is after --to 3");
+    }
+
+    #[test]
+    fn progress_template_is_valid() {
+        assert!(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).is_ok());
     }
 
     #[test]
