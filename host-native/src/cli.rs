@@ -23,6 +23,8 @@ enum Command {
     /// Decode batcher data (L1 transactions, calldata, blobs, channels) into JSON.
     #[command(subcommand)]
     Inspect(InspectCommand),
+    /// Derive L2 payload attributes from a recorded L1 fixture, as JSON lines.
+    Derive(crate::derive::DeriveArgs),
     /// Record an L1 block range (headers, transactions, receipts, blobs) into a fixture file.
     #[command(after_long_help = crate::record::FORMAT_HELP)]
     Record(crate::record::RecordArgs),
@@ -83,6 +85,7 @@ impl Cli {
     pub(crate) fn run(self) -> Result<(), CliError> {
         match self.command {
             Command::Inspect(cmd) => crate::inspect::run(cmd),
+            Command::Derive(args) => crate::derive::run(args),
             Command::Record(args) => crate::record::run(args),
         }
     }

@@ -32,6 +32,12 @@ pub(crate) enum CliError {
     /// `keel record` failed.
     #[error(transparent)]
     Record(#[from] crate::record::RecordError),
+    /// The command line is incomplete or contradictory.
+    #[error("{0}")]
+    Usage(String),
+    /// Derivation stopped on an error it cannot recover from.
+    #[error("derivation failed: {0}")]
+    Derive(String),
     /// Output could not be written.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

@@ -1,6 +1,7 @@
 //! `keel`: the OP Stack rollup node's command-line entry point.
 
 mod cli;
+mod derive;
 mod error;
 mod inspect;
 mod l1_client;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(cli.log_level.as_str())),
