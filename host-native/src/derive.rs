@@ -54,8 +54,12 @@ pub(crate) struct DeriveArgs {
     from: String,
     /// L1 blob fee schedule; by default chosen from the fixture's L1 chain id (mainnet,
     /// Sepolia), else Cancun from genesis.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "blob_update_fraction")]
     blob_schedule: Option<BlobSchedule>,
+    /// A single blob base fee update fraction from time 0, for devnets (e.g. 5007716 for an L1
+    /// at Prague, 8346193 at BPO1).
+    #[arg(long, value_name = "FRACTION")]
+    blob_update_fraction: Option<u64>,
     /// Write the JSON lines here instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -173,12 +177,12 @@ pub(crate) fn run(args: DeriveArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+fn from_genesis(fraction: u64) -> Result<L1BlobSchedule, keel_core::l1_info::L1InfoError> {
+    L1BlobSchedule::new(vec![BlobFeeStep { activation_time: 0, update_fraction: fraction }])
+}
+
 fn cancun_from_genesis() -> L1BlobSchedule {
-    L1BlobSchedule::new(vec![BlobFeeStep {
-        activation_time: 0,
-        update_fraction: CANCUN_BLOB_UPDATE_FRACTION,
-    }])
-    .unwrap_or(L1BlobSchedule::MAINNET)
+    from_genesis(CANCUN_BLOB_UPDATE_FRACTION).unwrap_or(L1BlobSchedule::MAINNET)
 }
 
 fn find_l1(

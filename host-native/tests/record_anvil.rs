@@ -1,10 +1,11 @@
 //! `keel record` against a real local L1: anvil (from npm `@foundry-rs/anvil`; `scripts/test.sh`
 //! installs it and sets `KEEL_ANVIL`). The test builds a small chain with a calldata batcher
 //! transaction, a blob batcher transaction and a log-emitting contract, records it with the
-//! real `keel` binary, and checks the fixture against the chain.
+//! real `keel` binary, and checks the fixture against the chain; a second test posts a small
+//! rollup's batches to anvil, records it and derives it with the real `keel derive`.
 //!
 //! Without anvil the test fails (it never skips): CI must run it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::{
     net::TcpListener,
@@ -17,18 +18,25 @@ use alloy_consensus::{
     EthereumTxEnvelope, SignableTransaction, Signed, TxEip1559, TxEip4844, TxEip4844WithSidecar,
     TxEnvelope,
 };
+use alloy_eips::BlockNumHash;
 use alloy_eips::{
     eip2718::{Decodable2718, Encodable2718},
     eip4844::kzg_to_versioned_hash,
     eip7594::{BlobTransactionSidecarEip7594, BlobTransactionSidecarVariant},
 };
-use alloy_primitives::{Address, B256, Bytes, FixedBytes, Signature, TxKind, U256, address};
+use alloy_primitives::{
+    Address, B256, Bytes, FixedBytes, Signature, TxKind, U256, address, keccak256,
+};
 use keel_core::{
-    batch::{Batch, SingularBatch, encode_batches},
+    batch::{Batch, RawSpanBatch, SingularBatch, SpanBatchElement, encode_batches},
     blob::{decode_blob, encode_blob},
     compression::compress_zlib,
+    config::{Fork, RollupConfig},
+    deposit::decode_deposit,
+    derive::{attributes::AttributesWithParent, synthetic::synthetic_block_hash},
     fixture::{FixtureHost, L1Fixture},
     frame::{Frame, encode_frames, parse_frames},
+    l1_info::L1BlockInfo,
 };
 use serde_json::{Value, json};
 
@@ -174,9 +182,7 @@ fn batcher_payload(channel: u8, epoch_num: u64, tx_count: u8) -> Vec<u8> {
         data: compressed.into(),
         is_last: true,
     };
-    let mut payload = vec![0x00];
-    payload.extend(encode_frames([&frame]));
-    payload
+    encode_frames([&frame])
 }
 
 /// A signed type-3 transaction carrying `blob`, in the network (pooled) encoding with its
@@ -309,7 +315,7 @@ fn record_captures_an_anvil_chain_with_calldata_blob_and_log_transactions() {
     assert_eq!(tx_hashes(2), vec![blob_hash, call_hash]);
     assert!(fixture.blocks[3].transactions.is_empty());
     assert_eq!(fixture.blocks[1].transactions[0], Bytes::from(batcher_tx.encoded_2718()));
-    let frames = parse_frames(&calldata[1..]).unwrap();
+    let frames = parse_frames(&calldata).unwrap();
     assert_eq!(frames[0].channel_id, FixedBytes::repeat_byte(0xa1));
 
     // Receipts: all succeeded, and the contract call's log was recorded.
@@ -344,5 +350,159 @@ fn record_captures_an_anvil_chain_with_calldata_blob_and_log_transactions() {
     assert_eq!(stderr.lines().last(), Some("error: L1 block 5 not found"), "{stderr}");
     assert!(!beyond.exists());
 
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A rollup on the anvil L1: genesis L1 block 1, batches from the dev account to [`INBOX`],
+/// every fork through Isthmus from genesis.
+fn anvil_rollup(l1_genesis: BlockNumHash, l2_time: u64) -> RollupConfig {
+    let mut cfg = RollupConfig::by_name("op-sepolia").unwrap();
+    cfg.genesis.l1 = l1_genesis;
+    cfg.genesis.l2 = BlockNumHash { number: 0, hash: keccak256(b"keel anvil rollup genesis") };
+    cfg.genesis.l2_time = l2_time;
+    cfg.genesis.system_config.batcher_address = DEV_ADDRESS;
+    cfg.batch_inbox_address = INBOX;
+    cfg.deposit_contract_address = address!("00000000000000000000000000000000000dead1");
+    cfg.l1_system_config_address = address!("00000000000000000000000000000000000dead2");
+    cfg.l1_chain_id = CHAIN_ID;
+    cfg.l2_chain_id = CHAIN_ID;
+    for fork in Fork::ALL {
+        let time = match fork {
+            Fork::Jovian | Fork::Karst | Fork::Interop | Fork::PectraBlobSchedule => None,
+            _ => Some(0),
+        };
+        match fork {
+            Fork::Regolith => cfg.regolith_time = time,
+            Fork::Canyon => cfg.canyon_time = time,
+            Fork::Delta => cfg.delta_time = time,
+            Fork::Ecotone => cfg.ecotone_time = time,
+            Fork::Fjord => cfg.fjord_time = time,
+            Fork::Granite => cfg.granite_time = time,
+            Fork::Holocene => cfg.holocene_time = time,
+            Fork::PectraBlobSchedule => cfg.pectra_blob_schedule_time = time,
+            Fork::Isthmus => cfg.isthmus_time = time,
+            Fork::Jovian => cfg.jovian_time = time,
+            Fork::Karst => cfg.karst_time = time,
+            Fork::Interop => cfg.interop_time = time,
+        }
+    }
+    cfg
+}
+
+/// Version-0 calldata (`encode_frames` writes the version byte) of one single-frame zlib
+/// channel holding `batches`.
+fn channel_payload(channel: u8, batches: &[Batch]) -> Vec<u8> {
+    let frame = Frame {
+        channel_id: FixedBytes::repeat_byte(channel),
+        number: 0,
+        data: compress_zlib(&encode_batches(batches), 9).into(),
+        is_last: true,
+    };
+    encode_frames([&frame])
+}
+
+#[test]
+fn recorded_anvil_rollup_derives_to_the_posted_l2_blocks() {
+    let anvil = Anvil::start();
+    anvil.rpc("anvil_setBlockTimestampInterval", json!([12]));
+    anvil.mine(); // block 1: the rollup's genesis L1 block
+    let genesis_hash: B256 = serde_json::from_value(anvil.block(1)["hash"].clone()).unwrap();
+    let l2_time = GENESIS_TIME + 12;
+    let cfg = anvil_rollup(BlockNumHash { number: 1, hash: genesis_hash }, l2_time);
+
+    // Six L2 blocks in epoch 1, named with keel's synthetic hashes (offline derivation).
+    let mut blocks: Vec<(B256, u64, Vec<Bytes>, B256)> = Vec::new();
+    let mut parent = cfg.genesis.l2.hash;
+    for i in 1..=6u64 {
+        let timestamp = l2_time + 2 * i;
+        let tx = eip1559(100 + i, TxKind::Call(Address::with_last_byte(7)), vec![i as u8]);
+        let txs = vec![Bytes::from(tx.encoded_2718())];
+        let hash = synthetic_block_hash(parent, timestamp, &txs);
+        blocks.push((parent, timestamp, txs, hash));
+        parent = hash;
+    }
+    let singular: Vec<Batch> = blocks[..3]
+        .iter()
+        .map(|(parent, timestamp, txs, _)| {
+            Batch::Singular(SingularBatch {
+                parent_hash: *parent,
+                epoch_num: 1,
+                epoch_hash: genesis_hash,
+                timestamp: *timestamp,
+                transactions: txs.clone(),
+            })
+        })
+        .collect();
+    let elements: Vec<SpanBatchElement> = blocks[3..]
+        .iter()
+        .map(|(_, timestamp, txs, _)| SpanBatchElement {
+            timestamp: *timestamp,
+            epoch_num: 1,
+            transactions: txs.clone(),
+        })
+        .collect();
+    let span = RawSpanBatch::from_elements(
+        &elements,
+        FixedBytes::from_slice(&blocks[3].0[..20]),
+        FixedBytes::from_slice(&genesis_hash[..20]),
+        false,
+        cfg.genesis.l2_time,
+        cfg.l2_chain_id,
+    )
+    .unwrap();
+
+    anvil.send_raw(
+        &eip1559(0, TxKind::Call(INBOX), channel_payload(0xc1, &singular)).encoded_2718(),
+    );
+    anvil.mine(); // block 2: singular batches 1..3 in calldata
+    let span_payload = channel_payload(0xc2, &[Batch::Span(Box::new(span))]);
+    let (raw_blob_tx, _) = blob_tx(1, &encode_blob(&span_payload).unwrap());
+    anvil.send_raw(&raw_blob_tx);
+    anvil.mine(); // block 3: span batch 4..6 in a blob
+    anvil.mine(); // block 4: empty
+
+    let dir = std::env::temp_dir().join(format!("keel-derive-anvil-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let l1 = dir.join("l1.json");
+    let output = record(&anvil, 1, 4, &l1);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let rollup = dir.join("rollup.json");
+    std::fs::write(&rollup, cfg.to_json().unwrap()).unwrap();
+    let derive = || {
+        Command::new(env!("CARGO_BIN_EXE_keel"))
+            .args(["derive", "--blob-update-fraction", "8346193", "--rollup-config"])
+            .arg(&rollup)
+            .arg("--l1")
+            .arg(&l1)
+            .output()
+            .expect("cannot run keel")
+    };
+    let first = derive();
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "keel derive failed: {stderr}");
+    assert!(stderr.contains("derived 6 L2 blocks from 4 L1 blocks"), "summary: {stderr}");
+    let lines: Vec<AttributesWithParent> = String::from_utf8(first.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    for (i, (a, (parent, timestamp, txs, _))) in lines.iter().zip(&blocks).enumerate() {
+        assert_eq!(a.parent.hash, *parent, "block {}", i + 1);
+        assert_eq!(a.parent.number, i as u64);
+        assert_eq!(a.attributes.payload_attributes.timestamp, *timestamp);
+        let all = a.attributes.transactions.as_ref().unwrap();
+        assert_eq!(&all[1..], txs.as_slice(), "batch transactions of block {}", i + 1);
+        // The L1-info deposit names the anvil block as origin; L2 genesis is sequence number 0
+        // of the same epoch, so blocks 1..6 are 1..6.
+        let info = L1BlockInfo::decode(&decode_deposit(&all[0]).unwrap().input).unwrap();
+        assert_eq!((info.number, info.block_hash), (1, genesis_hash));
+        assert_eq!((info.time, info.sequence_number), (l2_time, i as u64 + 1));
+        assert_eq!(info.batcher_address, DEV_ADDRESS);
+        let span_block = i >= 3;
+        assert_eq!(a.derived_from.unwrap().number, if span_block { 3 } else { 2 });
+    }
+    // Stable output across runs.
+    assert_eq!(derive().stdout, first.stdout);
     std::fs::remove_dir_all(&dir).unwrap();
 }
