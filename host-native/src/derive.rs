@@ -10,8 +10,9 @@ use std::{
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use keel_core::{
+    config::SystemConfig,
     derive::{
-        L1BlockRef, L1Provider, L2BlockRef, PipelineError,
+        L1BlockRef, L1Provider, L2BlockRef, PipelineError, ProviderError,
         offline::{DeriveEvent, OfflineDeriver},
     },
     fixture::{FixtureHost, L1Fixture},
@@ -47,9 +48,11 @@ pub(crate) struct DeriveArgs {
     /// L1 fixture recorded by `keel record` (JSON).
     #[arg(long, value_name = "FIXTURE")]
     l1: PathBuf,
-    /// L2 safe head to derive from: `genesis`, or a file holding an L2 block reference as JSON
-    /// (`{"hash","number","parentHash","timestamp","l1Origin":{"number","hash"},"seqNumber"}`);
-    /// the genesis system config is assumed at a non-genesis start.
+    /// L2 safe head to derive from: `genesis`, or a JSON file `{"head": L2REF, "systemConfig":
+    /// SYSCFG}` where L2REF is `{"hash","number","parentHash","timestamp","l1Origin":{"number",
+    /// "hash"},"seqNumber"}` and SYSCFG the system config the head was built with, in op-node's
+    /// rollup.json `system_config` form (optional: the genesis system config if absent). The
+    /// fixture must start at or before the head's L1 origin.
     #[arg(long, default_value = "genesis")]
     from: String,
     /// L1 blob fee schedule; by default chosen from the fixture's L1 chain id (mainnet,
@@ -98,11 +101,17 @@ pub(crate) fn run(args: DeriveArgs) -> Result<(), CliError> {
     } else {
         let path = PathBuf::from(&args.from);
         let raw = read_file(&path)?;
-        let head: L2BlockRef =
+        let start: StartHead =
             serde_json::from_slice(&raw).map_err(|e| CliError::bad_input(&path, e))?;
-        let origin = find_l1(&host, head.l1_origin.number, &args.l1)?;
-        let system_config = cfg.genesis.system_config;
-        OfflineDeriver::new(cfg.clone(), schedule, head, origin, system_config)
+        let origin = find_l1(&host, start.head.l1_origin.number, &args.l1)?;
+        if origin.hash != start.head.l1_origin.hash {
+            return Err(CliError::bad_input(
+                &args.l1,
+                format!("L1 block {} is not the safe head's L1 origin", origin.number),
+            ));
+        }
+        let system_config = start.system_config.unwrap_or(cfg.genesis.system_config);
+        OfflineDeriver::new(cfg.clone(), schedule, start.head, origin, system_config)
     };
 
     let total_l1 = fixture.blocks.len() as u64;
@@ -148,6 +157,14 @@ pub(crate) fn run(args: DeriveArgs) -> Result<(), CliError> {
                 tracing::warn!(safe_head = head.number, "L1 reorg: pipeline reset");
             }
             Err(PipelineError::Eof) => break,
+            Err(PipelineError::Temporary(ProviderError::Missing { what: "l2 block", key })) => {
+                progress.abandon();
+                return Err(CliError::Derive(format!(
+                    "a batch refers to L2 block {key}, before the start head #{}: start from an \
+                     earlier safe head",
+                    deriver.safe_head().number
+                )));
+            }
             Err(e) => {
                 progress.abandon();
                 return Err(CliError::Derive(e.to_string()));
@@ -175,6 +192,15 @@ pub(crate) fn run(args: DeriveArgs) -> Result<(), CliError> {
         deriver.safe_head().number,
     );
     Ok(())
+}
+
+/// The `--from` file: an L2 safe head and the system config it was built with.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StartHead {
+    head: L2BlockRef,
+    #[serde(default)]
+    system_config: Option<SystemConfig>,
 }
 
 fn from_genesis(fraction: u64) -> Result<L1BlobSchedule, keel_core::l1_info::L1InfoError> {

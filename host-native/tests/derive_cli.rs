@@ -91,3 +91,32 @@ fn derive_bad_inputs_fail_with_one_line() {
         assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn derive_from_a_mid_chain_safe_head_gives_the_same_tail() {
+    let full = derive(&[]);
+    assert!(full.status.success());
+    let lines: Vec<&str> = std::str::from_utf8(&full.stdout).unwrap().lines().collect();
+    let attrs: Vec<AttributesWithParent> =
+        lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // Start at a block whose successor came from a later L1 block than its own, so no batch
+    // straddles the start (an offline run does not know the L2 blocks before it), after Delta
+    // and before the chain's first SystemConfig update, so the genesis config applies.
+    let first = (1..attrs.len())
+        .find(|&i| {
+            (70..120).contains(&attrs[i].parent.number)
+                && attrs[i].derived_from != attrs[i - 1].derived_from
+        })
+        .expect("a batch boundary between Delta and the first config update");
+    let head = attrs[first].parent;
+    let json = serde_json::json!({ "head": head });
+    let start = std::env::temp_dir().join(format!("keel-derive-from-{}.json", std::process::id()));
+    std::fs::write(&start, json.to_string()).unwrap();
+    let tail = derive(&["--from", start.to_str().unwrap()]);
+    std::fs::remove_file(&start).unwrap();
+    let stderr = String::from_utf8_lossy(&tail.stderr);
+    assert!(tail.status.success(), "{stderr}");
+    let tail: Vec<&str> = std::str::from_utf8(&tail.stdout).unwrap().lines().collect();
+    assert_eq!(tail.len(), lines.len() - first, "blocks after #{}: {stderr}", head.number);
+    assert!(tail == lines[first..], "the tail differs from the full run's");
+}
