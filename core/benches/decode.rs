@@ -8,7 +8,11 @@
     reason = "a benchmark on fixed vectors should stop loudly on bad data"
 )]
 
-use std::{hint::black_box, path::PathBuf, time::Duration};
+mod common;
+
+use common::{hex_vector, read};
+
+use std::{hint::black_box, time::Duration};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use keel_core::{
@@ -19,23 +23,6 @@ use keel_core::{
     config::{MAX_RLP_BYTES_PER_CHANNEL_FJORD, RollupConfig},
     frame::parse_frames,
 };
-
-fn vectors() -> PathBuf {
-    std::env::var_os("KEEL_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"))
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    let path = vectors().join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("missing vector {}: {e}", path.display()))
-}
-
-fn hex_vector(rel: &str) -> Vec<u8> {
-    let text = String::from_utf8(read(rel)).expect("hex vector is text");
-    let text = text.trim();
-    alloy_primitives::hex::decode(text.strip_prefix("0x").unwrap_or(text)).expect("valid hex")
-}
 
 /// The 3-blob brotli channel: blobs -> frames -> channel data.
 fn unichain_channel() -> Vec<u8> {

@@ -26,6 +26,10 @@
     reason = "a benchmark on fixed vectors should stop loudly on bad data"
 )]
 
+mod common;
+
+use common::{hex_vector, read};
+
 use std::{collections::HashMap, hint::black_box, path::PathBuf, time::Duration};
 
 use alloy_consensus::{
@@ -50,23 +54,6 @@ use keel_core::{
     frame::{ChannelId, Frame, encode_frames},
     l1_info::{BlobFeeStep, CANCUN_BLOB_UPDATE_FRACTION, L1BlobSchedule},
 };
-
-fn vectors() -> PathBuf {
-    std::env::var_os("KEEL_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"))
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    let path = vectors().join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("missing vector {}: {e}", path.display()))
-}
-
-fn hex_vector(rel: &str) -> Vec<u8> {
-    let text = String::from_utf8(read(rel)).expect("hex vector is text");
-    let text = text.trim();
-    alloy_primitives::hex::decode(text.strip_prefix("0x").unwrap_or(text)).expect("valid hex")
-}
 
 /// `prefix` (a hex check value) followed by fabricated bytes up to 32.
 fn hash_with_prefix(prefix: &str, fill: u8) -> B256 {

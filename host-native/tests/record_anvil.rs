@@ -38,6 +38,7 @@ use keel_core::{
     frame::{Frame, encode_frames, parse_frames},
     l1_info::L1BlockInfo,
 };
+use keel_tests::chain::set_fork;
 use serde_json::{Value, json};
 
 /// Anvil's first funded dev account.
@@ -366,26 +367,23 @@ fn anvil_rollup(l1_genesis: BlockNumHash, l2_time: u64) -> RollupConfig {
     cfg.l1_system_config_address = address!("00000000000000000000000000000000000dead2");
     cfg.l1_chain_id = CHAIN_ID;
     cfg.l2_chain_id = CHAIN_ID;
-    for fork in Fork::ALL {
-        let time = match fork {
-            Fork::Jovian | Fork::Karst | Fork::Interop | Fork::PectraBlobSchedule => None,
-            _ => Some(0),
-        };
-        match fork {
-            Fork::Regolith => cfg.regolith_time = time,
-            Fork::Canyon => cfg.canyon_time = time,
-            Fork::Delta => cfg.delta_time = time,
-            Fork::Ecotone => cfg.ecotone_time = time,
-            Fork::Fjord => cfg.fjord_time = time,
-            Fork::Granite => cfg.granite_time = time,
-            Fork::Holocene => cfg.holocene_time = time,
-            Fork::PectraBlobSchedule => cfg.pectra_blob_schedule_time = time,
-            Fork::Isthmus => cfg.isthmus_time = time,
-            Fork::Jovian => cfg.jovian_time = time,
-            Fork::Karst => cfg.karst_time = time,
-            Fork::Interop => cfg.interop_time = time,
-        }
+    // No Pectra blob schedule fix (it would also switch off the forks ordered after it, which
+    // the loop below turns on again).
+    set_fork(&mut cfg, Fork::PectraBlobSchedule, None);
+    for fork in [
+        Fork::Regolith,
+        Fork::Canyon,
+        Fork::Delta,
+        Fork::Ecotone,
+        Fork::Fjord,
+        Fork::Granite,
+        Fork::Holocene,
+        Fork::Isthmus,
+    ] {
+        set_fork(&mut cfg, fork, Some(0));
     }
+    // Jovian off, and with it every later fork.
+    set_fork(&mut cfg, Fork::Jovian, None);
     cfg
 }
 
