@@ -2,7 +2,8 @@
 //! installs it and sets `KEEL_ANVIL`). The test builds a small chain with a calldata batcher
 //! transaction, a blob batcher transaction and a log-emitting contract, records it with the
 //! real `keel` binary, and checks the fixture against the chain; a second test posts a small
-//! rollup's batches to anvil, records it and derives it with the real `keel derive`.
+//! rollup's batches and a user deposit (from a stand-in portal contract) to anvil, records it
+//! and derives it with the real `keel derive`.
 //!
 //! Without anvil the test fails (it never skips): CI must run it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -32,7 +33,10 @@ use keel_core::{
     blob::{decode_blob, encode_blob},
     compression::compress_zlib,
     config::{Fork, RollupConfig},
-    deposit::decode_deposit,
+    deposit::{
+        TxDeposit, decode_deposit, encode_deposit, transaction_deposited_log,
+        user_deposit_source_hash,
+    },
     derive::{attributes::AttributesWithParent, synthetic::synthetic_block_hash},
     fixture::{FixtureHost, L1Fixture},
     frame::{Frame, encode_frames, parse_frames},
@@ -399,25 +403,72 @@ fn channel_payload(channel: u8, batches: &[Batch]) -> Vec<u8> {
     encode_frames([&frame])
 }
 
+/// Creation code of a contract whose every call emits `LOG4(topics, data)`: a stand-in
+/// OptimismPortal emitting one fixed `TransactionDeposited` event.
+fn log4_emitter_initcode(topics: &[B256], data: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(data.len()).unwrap().to_be_bytes();
+    // codecopy(0, data_offset, len); log4(0, len, t0, t1, t2, t3); stop
+    let code_len = 9 + 33 * topics.len() + 7;
+    let offset = u16::try_from(code_len).unwrap().to_be_bytes();
+    let mut runtime = vec![0x61, len[0], len[1], 0x61, offset[0], offset[1], 0x60, 0x00, 0x39];
+    for topic in topics.iter().rev() {
+        runtime.push(0x7f);
+        runtime.extend_from_slice(topic.as_slice());
+    }
+    runtime.extend_from_slice(&[0x61, len[0], len[1], 0x60, 0x00, 0xa4, 0x00]);
+    assert_eq!(runtime.len(), code_len);
+    runtime.extend_from_slice(data);
+    // codecopy(0, 15, runtime_len); return(0, runtime_len)
+    let rt_len = u16::try_from(runtime.len()).unwrap().to_be_bytes();
+    let mut init = vec![0x61, rt_len[0], rt_len[1], 0x61, 0x00, 0x0f, 0x60, 0x00, 0x39];
+    init.extend_from_slice(&[0x61, rt_len[0], rt_len[1], 0x60, 0x00, 0xf3]);
+    assert_eq!(init.len(), 15);
+    init.extend(runtime);
+    init
+}
+
 #[test]
 fn recorded_anvil_rollup_derives_to_the_posted_l2_blocks() {
     let anvil = Anvil::start();
     anvil.rpc("anvil_setBlockTimestampInterval", json!([12]));
-    anvil.mine(); // block 1: the rollup's genesis L1 block
-    let genesis_hash: B256 = serde_json::from_value(anvil.block(1)["hash"].clone()).unwrap();
+    // The rollup's portal: a contract emitting one user deposit per call (nonce 0, block 1).
+    let portal = DEV_ADDRESS.create(0);
+    let deposit = TxDeposit {
+        source_hash: B256::ZERO,
+        from: Address::with_last_byte(0xd0),
+        to: TxKind::Call(Address::with_last_byte(0xd1)),
+        mint: 1_000,
+        value: U256::from(7),
+        gas_limit: 100_000,
+        is_system_transaction: false,
+        input: Bytes::from_static(b"deposit via anvil"),
+    };
+    let log = transaction_deposited_log(portal, &deposit);
+    let initcode = log4_emitter_initcode(log.topics(), &log.data.data);
+    anvil.send_raw(&eip1559(0, TxKind::Create, initcode).encoded_2718());
+    anvil.mine(); // block 1: the rollup's genesis L1 block (and the portal's deployment)
+    let hash_of =
+        |n: u64| -> B256 { serde_json::from_value(anvil.block(n)["hash"].clone()).unwrap() };
+    let genesis_hash = hash_of(1);
     let l2_time = GENESIS_TIME + 12;
-    let cfg = anvil_rollup(BlockNumHash { number: 1, hash: genesis_hash }, l2_time);
+    let mut cfg = anvil_rollup(BlockNumHash { number: 1, hash: genesis_hash }, l2_time);
+    cfg.deposit_contract_address = portal;
 
-    // Six L2 blocks in epoch 1, named with keel's synthetic hashes (offline derivation).
-    let mut blocks: Vec<(B256, u64, Vec<Bytes>, B256)> = Vec::new();
-    let mut parent = cfg.genesis.l2.hash;
-    for i in 1..=6u64 {
+    // L2 blocks 1..5 in epoch 1 (the genesis L1 block), block 6 opens epoch 2 at L1 block 2's
+    // time; named with keel's synthetic hashes (offline derivation).
+    let l2_block = |parent: B256, i: u64| {
         let timestamp = l2_time + 2 * i;
         let tx = eip1559(100 + i, TxKind::Call(Address::with_last_byte(7)), vec![i as u8]);
         let txs = vec![Bytes::from(tx.encoded_2718())];
         let hash = synthetic_block_hash(parent, timestamp, &txs);
-        blocks.push((parent, timestamp, txs, hash));
-        parent = hash;
+        (parent, timestamp, txs, hash)
+    };
+    let mut blocks: Vec<(B256, u64, Vec<Bytes>, B256)> = Vec::new();
+    let mut parent = cfg.genesis.l2.hash;
+    for i in 1..=6u64 {
+        let block = l2_block(parent, i);
+        parent = block.3;
+        blocks.push(block);
     }
     let singular: Vec<Batch> = blocks[..3]
         .iter()
@@ -431,30 +482,33 @@ fn recorded_anvil_rollup_derives_to_the_posted_l2_blocks() {
             })
         })
         .collect();
+    anvil.send_raw(
+        &eip1559(1, TxKind::Call(INBOX), channel_payload(0xc1, &singular)).encoded_2718(),
+    );
+    anvil.send_raw(&eip1559(2, TxKind::Call(portal), Vec::new()).encoded_2718());
+    anvil.mine(); // block 2: singular batches 1..3 in calldata, and the user deposit
+    let epoch_2 = hash_of(2);
+
     let elements: Vec<SpanBatchElement> = blocks[3..]
         .iter()
-        .map(|(_, timestamp, txs, _)| SpanBatchElement {
+        .zip([1, 1, 2])
+        .map(|((_, timestamp, txs, _), epoch_num)| SpanBatchElement {
             timestamp: *timestamp,
-            epoch_num: 1,
+            epoch_num,
             transactions: txs.clone(),
         })
         .collect();
     let span = RawSpanBatch::from_elements(
         &elements,
         FixedBytes::from_slice(&blocks[3].0[..20]),
-        FixedBytes::from_slice(&genesis_hash[..20]),
+        FixedBytes::from_slice(&epoch_2[..20]),
         false,
         cfg.genesis.l2_time,
         cfg.l2_chain_id,
     )
     .unwrap();
-
-    anvil.send_raw(
-        &eip1559(0, TxKind::Call(INBOX), channel_payload(0xc1, &singular)).encoded_2718(),
-    );
-    anvil.mine(); // block 2: singular batches 1..3 in calldata
     let span_payload = channel_payload(0xc2, &[Batch::Span(Box::new(span))]);
-    let (raw_blob_tx, _) = blob_tx(1, &encode_blob(&span_payload).unwrap());
+    let (raw_blob_tx, _) = blob_tx(3, &encode_blob(&span_payload).unwrap());
     anvil.send_raw(&raw_blob_tx);
     anvil.mine(); // block 3: span batch 4..6 in a blob
     anvil.mine(); // block 4: empty
@@ -490,12 +544,20 @@ fn recorded_anvil_rollup_derives_to_the_posted_l2_blocks() {
         assert_eq!(a.parent.number, i as u64);
         assert_eq!(a.attributes.payload_attributes.timestamp, *timestamp);
         let all = a.attributes.transactions.as_ref().unwrap();
-        assert_eq!(&all[1..], txs.as_slice(), "batch transactions of block {}", i + 1);
-        // The L1-info deposit names the anvil block as origin; L2 genesis is sequence number 0
-        // of the same epoch, so blocks 1..6 are 1..6.
+        // The L1-info deposit names the origin: L2 genesis is sequence number 0 of epoch 1, so
+        // blocks 1..5 are 1..5; block 6 opens epoch 2 and carries the user deposit.
         let info = L1BlockInfo::decode(&decode_deposit(&all[0]).unwrap().input).unwrap();
-        assert_eq!((info.number, info.block_hash), (1, genesis_hash));
-        assert_eq!((info.time, info.sequence_number), (l2_time, i as u64 + 1));
+        if i < 5 {
+            assert_eq!((info.number, info.block_hash), (1, genesis_hash));
+            assert_eq!((info.time, info.sequence_number), (l2_time, i as u64 + 1));
+            assert_eq!(&all[1..], txs.as_slice(), "batch transactions of block {}", i + 1);
+        } else {
+            assert_eq!((info.number, info.block_hash, info.sequence_number), (2, epoch_2, 0));
+            let mut expected = deposit.clone();
+            expected.source_hash = user_deposit_source_hash(epoch_2, 0);
+            assert_eq!(all[1], encode_deposit(&expected), "the anvil portal's deposit");
+            assert_eq!(&all[2..], txs.as_slice(), "batch transactions of block 6");
+        }
         assert_eq!(info.batcher_address, DEV_ADDRESS);
         let span_block = i >= 3;
         assert_eq!(a.derived_from.unwrap().number, if span_block { 3 } else { 2 });
