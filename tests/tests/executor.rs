@@ -1,0 +1,123 @@
+//! The stateless executor on the real executor fixtures (vectors README §7).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use alloy_primitives::{B256, keccak256};
+use keel_core::executor::{PreimageSource, WitnessStore};
+
+/// The 17 fixture directories of README §7 with their record counts and parent state roots.
+const FIXTURES: [(&str, usize, &str); 17] = [
+    (
+        "op-mainnet-132795025",
+        2218,
+        "0xc057c7daeb77bf0ea6ed6fe9d7cd9b287123f5990c5b43732ea437f5ac0f3777",
+    ),
+    (
+        "op-mainnet-132796000",
+        2478,
+        "0x26341238cb3edeafd7e710a700d84633098e0fe65321fd867af0c6864401642b",
+    ),
+    (
+        "op-mainnet-132796100",
+        2845,
+        "0x871fc2e46eed1cf9f2a29b4d17b542308dd0b3217ca1c18d921136c095234b31",
+    ),
+    (
+        "op-mainnet-132797000",
+        3852,
+        "0x28cf079506cda6f52e6250712c3d63bb20400b66a48256746eeb95547e54fdcf",
+    ),
+    (
+        "op-mainnet-132798000",
+        2323,
+        "0xa3d8e88bde90086f82d97c015bd5b645a08094f1063c094c03fd81bf7e317708",
+    ),
+    (
+        "op-mainnet-132799000",
+        4934,
+        "0x05957e7ff226780f124952896a4511a9206b40cd81caf39b608a799600c05230",
+    ),
+    (
+        "unichain-10211000",
+        231,
+        "0x3069f17423999849fd69720e2062b36bb74f5fe77d73dc882c02b5cb064a16e2",
+    ),
+    (
+        "unichain-10215000",
+        256,
+        "0xd10b3c683d7d215fb21ce61a54362e5da3e9bd2ca56a48d4d44975d93c8a5953",
+    ),
+    (
+        "unichain-10311000",
+        320,
+        "0x7e9c0236da25e4289254eae94aa79876cc75bf564e83f74b370df9ec38ee796c",
+    ),
+    (
+        "op-sepolia-26207960",
+        331,
+        "0x3eca587529d13f62e6e9f9eaab218a6380a435e94a0315aece34e4ea7bd0964f",
+    ),
+    (
+        "op-sepolia-26207961",
+        2415,
+        "0x2eef5d480dcb78a71b7d85a2d6026a03caf87f6cb2477bcb37aa63da757a6e11",
+    ),
+    (
+        "op-sepolia-26207962",
+        1742,
+        "0x756d661d5c99adf3fc7a77e259a734b15769e0a95cfb3279f4645d2b6fab1af2",
+    ),
+    (
+        "op-sepolia-26207963",
+        674,
+        "0x708e551806163d31661132eefd9133b7e05cae774cc2df1f473c69050c86f74d",
+    ),
+    (
+        "op-sepolia-26208384",
+        3528,
+        "0x63e5fba85270aaae2a3a17bdcfa6bebb7c956898453809cdcf81199141d89672",
+    ),
+    (
+        "op-sepolia-26208858",
+        1535,
+        "0x0a1973ce8b80a3654a57de6f4dd5ba006582cc1662b87ff3c67944b80b43a923",
+    ),
+    (
+        "op-sepolia-26208927",
+        2338,
+        "0x28a404cb9583b61b4f74d364fd0fb619c5b74ac01928ef85cd962813ceeb5f0f",
+    ),
+    (
+        "op-sepolia-26211680",
+        2091,
+        "0x91fa6dca06df7f249c265ffedc7f772b7cd78fcf529a7ef2f43d1abd251b2648",
+    ),
+];
+
+fn witness(dir: &str) -> WitnessStore {
+    let bytes = keel_tests::read_vector(&format!("executor/{dir}/witness.bin"));
+    WitnessStore::parse(&bytes).unwrap_or_else(|e| panic!("{dir}: {e}"))
+}
+
+fn parent_state_root(dir: &str) -> B256 {
+    let text = keel_tests::read_vector(&format!("executor/{dir}/fixture.json"));
+    let json: serde_json::Value = serde_json::from_slice(&text).expect("fixture.json is JSON");
+    json["parent_header"]["stateRoot"].as_str().expect("stateRoot").parse().expect("B256")
+}
+
+#[test]
+fn all_witnesses_parse_with_verified_hashes() {
+    let mut total = 0;
+    for (dir, records, root) in FIXTURES {
+        let store = witness(dir);
+        assert_eq!(store.len(), records, "{dir}");
+        for (key, value) in store.iter() {
+            assert_eq!(keccak256(value), *key, "{dir}");
+        }
+        let root: B256 = root.parse().unwrap();
+        assert_eq!(parent_state_root(dir), root, "{dir}");
+        // README §7: the parent stateRoot itself is a key in every witness.
+        assert!(store.preimage(root).is_ok(), "{dir}: state root preimage");
+        total += store.len();
+    }
+    assert_eq!(total, 34111);
+}
