@@ -121,3 +121,43 @@ fn all_witnesses_parse_with_verified_hashes() {
     }
     assert_eq!(total, 34111);
 }
+
+/// Predeploys every OP block touches: the L1-info deposit writes L1Block, fees go to the vaults.
+const PREDEPLOYS: [&str; 4] = [
+    "0x4200000000000000000000000000000000000015", // L1Block
+    "0x4200000000000000000000000000000000000011", // SequencerFeeVault
+    "0x4200000000000000000000000000000000000019", // BaseFeeVault
+    "0x420000000000000000000000000000000000001a", // L1FeeVault
+];
+
+#[test]
+fn lazy_trie_reads_predeploy_accounts_and_keeps_the_parent_root() {
+    use alloy_consensus::TrieAccount;
+    use alloy_primitives::Address;
+    use keel_core::executor::LazyTrie;
+
+    for (dir, _, root) in FIXTURES {
+        let store = witness(dir);
+        let root: B256 = root.parse().unwrap();
+        let mut trie = LazyTrie::new(root);
+        for address in PREDEPLOYS {
+            let address: Address = address.parse().unwrap();
+            let key = keccak256(address);
+            let rlp = trie
+                .get(key.as_slice(), &store)
+                .unwrap_or_else(|e| panic!("{dir}: {address}: {e}"))
+                .unwrap_or_else(|| panic!("{dir}: {address} has no account"));
+            let account: TrieAccount = alloy_rlp::Decodable::decode(&mut rlp.as_slice()).unwrap();
+            // Predeploys are proxies with code; L1Block's storage is written by the L1-info
+            // deposit, so its storage root node is in the witness (the vaults' need not be).
+            assert!(store.preimage(account.code_hash).is_ok(), "{dir}: {address} code");
+            if address == PREDEPLOYS[0].parse::<Address>().unwrap() {
+                assert!(store.preimage(account.storage_root).is_ok(), "{dir}: L1Block storage");
+            }
+            // Re-inserting the same value is a no-op on the root.
+            trie.insert(key.as_slice(), rlp, &store).unwrap();
+        }
+        // The resolved nodes re-encode to exactly the parent state root.
+        assert_eq!(trie.root(), root, "{dir}");
+    }
+}

@@ -2,9 +2,13 @@
 //! [`PreimageSource`] (a witness map in tests and the fault-proof guest, a database in a host).
 //!
 //! * [`witness`]: the `witness.bin` preimage store ([`WitnessStore`]) and the host-IO trait.
+//! * [`trie`]: a Merkle-Patricia trie whose nodes are resolved only when a lookup or update has
+//!   to descend into them ([`LazyTrie`]), so execution reads no more than the witness holds.
 
+pub mod trie;
 pub mod witness;
 
+pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};
 
 use alloy_primitives::B256;
