@@ -1,0 +1,131 @@
+// Browser test of www/: Debian's Chromium driven by playwright-core (no browser download).
+// Serves the repository root on 127.0.0.1 (free port), loads the multi-fork demo, derives it,
+// and checks that the page's attributes hashes equal the native ones; then checks the inspect
+// box against `keel inspect` output for real batcher vectors. Saves a screenshot and a
+// benchmark line under the artifacts directory. Run by scripts/test-browser.sh, which prepares:
+//   KEEL_PLAYWRIGHT  path of the installed playwright-core package
+//   KEEL_NATIVE      JSON from the native_derive example: {"hashes": [...], "ms": n}
+//   KEEL_INSPECT     JSON list [{kind, network, input (hex), expected (keel inspect stdout)}]
+//   KEEL_ARTIFACTS   directory for the screenshot and bench.json
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
+import { join, normalize, extname, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run scripts/test-browser.sh)`);
+  return v;
+};
+const require = createRequire(join(env('KEEL_PLAYWRIGHT'), 'package.json'));
+const { chromium } = require(env('KEEL_PLAYWRIGHT'));
+const native = JSON.parse(await readFile(env('KEEL_NATIVE'), 'utf8'));
+const inspectCases = JSON.parse(await readFile(env('KEEL_INSPECT'), 'utf8'));
+const artifacts = env('KEEL_ARTIFACTS');
+await mkdir(artifacts, { recursive: true });
+
+const types = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
+};
+const server = createServer(async (req, res) => {
+  try {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    let file = join(root, path);
+    if (!file.startsWith(root)) throw new Error('outside the root');
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end('not found');
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/www/`;
+
+const failures = [];
+const check = (ok, message) => {
+  if (ok) console.log(`ok: ${message}`);
+  else { console.log(`FAIL: ${message}`); failures.push(message); }
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.KEEL_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => window.keel && window.keel.state !== 'loading', null, { timeout: 30000 });
+  check(await page.evaluate(() => window.keel.state) === 'idle', 'wasm module loaded');
+
+  await page.click('#demo');
+  await page.waitForFunction(() => window.keel.state === 'idle' && !document.querySelector('#start').disabled, null, { timeout: 30000 });
+  await page.click('#start');
+  await page.waitForFunction(() => ['done', 'error'].includes(window.keel.state), null, { timeout: 300000 });
+  const result = await page.evaluate(() => ({
+    state: window.keel.state, error: window.keel.error, hashes: window.keel.hashes,
+    deriveMs: window.keel.deriveMs, wallMs: window.keel.wallMs, stats: window.keel.stats,
+    rows: document.querySelectorAll('#rows tr').length,
+  }));
+  check(result.state === 'done', `derivation finished (state ${result.state}${result.error ? `: ${result.error}` : ''})`);
+  check(result.hashes.length === 269, `269 L2 blocks derived in the page (got ${result.hashes.length})`);
+  check(result.rows === result.hashes.length, `table shows every block (${result.rows} rows)`);
+  const same = result.hashes.length === native.hashes.length
+    && result.hashes.every((h, i) => h === native.hashes[i]);
+  check(same, 'attributes hashes equal the native OfflineDeriver (keel derive) ones');
+  await page.click('#bench');
+  await page.waitForFunction(() => window.keel.benchMs !== null || window.keel.error, null, { timeout: 120000 });
+  const benchMs = await page.evaluate(() => window.keel.benchMs);
+  check(benchMs !== null, `benchmark ran (${benchMs} ms)`);
+  // Expand one block's tx list, then take the screenshot.
+  await page.click('#rows tr:nth-child(2) details summary');
+  await page.screenshot({ path: join(artifacts, 'derive-multi-fork.png'), fullPage: false });
+
+  for (const c of inspectCases) {
+    const got = await page.evaluate(({ input, kind, network }) => {
+      document.querySelector('#inspect-input').value = input;
+      document.querySelector('#inspect-kind').value = kind;
+      document.querySelector('#inspect-network').value = network;
+      document.querySelector('#inspect-go').click();
+      const out = document.querySelector('#inspect-output');
+      return { raw: out.dataset.raw, text: out.textContent };
+    }, c);
+    check(got.raw === c.expected.trim(), `inspect ${c.kind} ${c.name}: same JSON as keel inspect${got.raw ? '' : ` (${got.text.slice(0, 200)})`}`);
+  }
+  await page.evaluate(() => {
+    document.querySelector('#inspect-input').value = '0x02abc';
+    document.querySelector('#inspect-kind').value = 'tx';
+    document.querySelector('#inspect-go').click();
+  });
+  const errText = await page.textContent('#inspect-output');
+  check(errText.startsWith('error (tx): invalid hex input'), `inspect error shown in the page (${errText})`);
+  check(consoleErrors.length === 0, `no console errors (${consoleErrors.join('; ')})`);
+
+  const bench = {
+    fixture: 'fixtures/multi-fork', l2Blocks: result.hashes.length,
+    browserMs: Math.round(benchMs * 10) / 10, nativeMs: Math.round(native.ms * 10) / 10,
+    ratio: Math.round((benchMs / native.ms) * 100) / 100,
+    liveViewDeriveMs: Math.round(result.deriveMs), liveViewWallMs: Math.round(result.wallMs),
+    wasmGzipBytes: Number(process.env.KEEL_WASM_GZIP ?? 0) || undefined,
+  };
+  await writeFile(join(artifacts, 'bench.json'), `${JSON.stringify(bench)}\n`);
+  console.log(`bench: ${JSON.stringify(bench)}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failures.length) {
+  console.log(`${failures.length} browser check(s) failed`);
+  process.exit(1);
+}
+console.log('browser test passed');
