@@ -161,3 +161,85 @@ fn lazy_trie_reads_predeploy_accounts_and_keeps_the_parent_root() {
         assert_eq!(trie.root(), root, "{dir}");
     }
 }
+
+/// The built-in rollup config of a fixture's chain (README §7: the fixtures' own configs lack
+/// fork keys; the registry configs are sufficient).
+fn rollup_config(dir: &str) -> keel_core::config::RollupConfig {
+    let chain_id = if dir.starts_with("op-mainnet") {
+        10
+    } else if dir.starts_with("op-sepolia") {
+        11_155_420
+    } else {
+        130
+    };
+    keel_core::config::RollupConfig::by_chain_id(chain_id).unwrap()
+}
+
+struct Fixture {
+    parent: alloy_consensus::Header,
+    attrs: op_alloy_rpc_types_engine::OpPayloadAttributes,
+    expected: B256,
+}
+
+fn fixture(dir: &str) -> Fixture {
+    let text = keel_tests::read_vector(&format!("executor/{dir}/fixture.json"));
+    let json: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    Fixture {
+        parent: serde_json::from_value(json["parent_header"].clone())
+            .unwrap_or_else(|e| panic!("{dir}: parent_header: {e}")),
+        attrs: serde_json::from_value(json["executing_payload"].clone())
+            .unwrap_or_else(|e| panic!("{dir}: executing_payload: {e}")),
+        expected: json["expected_block_hash"].as_str().unwrap().parse().unwrap(),
+    }
+}
+
+#[test]
+fn executes_all_fixtures_to_their_block_hash() {
+    let mut failures = Vec::new();
+    let mut passed = Vec::new();
+    for (dir, _, _) in FIXTURES {
+        let f = fixture(dir);
+        let store = witness(dir);
+        match keel_core::executor::execute_block(&rollup_config(dir), &f.parent, &f.attrs, &store) {
+            Ok(block) if block.hash == f.expected => {
+                let txs = f.attrs.transactions.as_ref().map_or(0, Vec::len);
+                assert_eq!(block.receipts.len(), txs, "{dir}");
+                assert_eq!(block.header.parent_hash, f.parent.hash_slow(), "{dir}");
+                assert_eq!(block.header.number, f.parent.number + 1, "{dir}");
+                passed.push((dir, block.header.state_root));
+            }
+            Ok(block) => failures.push(format!("{dir}: hash {} != {}", block.hash, f.expected)),
+            Err(e) => failures.push(format!("{dir}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} of 17 failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(passed.len(), 17);
+    // README §7: consecutive OP Sepolia blocks chain through their computed state roots.
+    for pair in passed.windows(2) {
+        let [(dir, root), (next, _)] = pair else { unreachable!() };
+        if dir.starts_with("op-sepolia-2620796") && next.starts_with("op-sepolia-2620796") {
+            assert_eq!(*root, parent_state_root(next), "{dir} -> {next}");
+        }
+    }
+}
+
+#[test]
+fn missing_preimage_is_a_typed_error_naming_the_key() {
+    use keel_core::executor::{ExecError, execute_block};
+    let dir = "unichain-10211000";
+    let f = fixture(dir);
+    let root = f.parent.state_root;
+    let err =
+        execute_block(&rollup_config(dir), &f.parent, &f.attrs, &WitnessStore::new()).unwrap_err();
+    assert_eq!(err, ExecError::MissingPreimage(root));
+    // Drop one non-root record: execution reads every record, so it must name that key.
+    let full = witness(dir);
+    let (dropped, _) = full.iter().find(|(k, _)| **k != root).unwrap();
+    let mut partial = WitnessStore::new();
+    for (key, value) in full.iter().filter(|(k, _)| *k != dropped) {
+        partial.insert(value.clone());
+        assert!(partial.get(key).is_some());
+    }
+    let err = execute_block(&rollup_config(dir), &f.parent, &f.attrs, &partial).unwrap_err();
+    assert_eq!(err, ExecError::MissingPreimage(*dropped));
+}

@@ -1,17 +1,23 @@
 //! The stateless OP block executor (issue 4): state is read lazily, by hash, from a
 //! [`PreimageSource`] (a witness map in tests and the fault-proof guest, a database in a host).
 //!
+//! * [`block`]: [`execute_block`], re-executing a block from its parent header and payload
+//!   attributes into an [`ExecutedBlock`] (sealed header, hash, receipts).
 //! * [`witness`]: the `witness.bin` preimage store ([`WitnessStore`]) and the host-IO trait.
 //! * [`trie`]: a Merkle-Patricia trie whose nodes are resolved only when a lookup or update has
 //!   to descend into them ([`LazyTrie`]), so execution reads no more than the witness holds.
 
+pub mod block;
 pub mod trie;
 pub mod witness;
 
+pub use block::{ExecutedBlock, MESSAGE_PASSER, execute_block};
 pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};
 
-use alloy_primitives::B256;
+use alloc::string::String;
+
+use alloy_primitives::{Address, B256, U256};
 
 /// Why a block could not be executed statelessly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,4 +37,41 @@ pub enum ExecError {
     /// which Ethereum's fixed-length keys never produce.
     #[error("trie key of {0} nibbles collides with a path of another length")]
     InvalidTrieKey(usize),
+    /// An account leaf does not decode as an RLP account.
+    #[error("account {0} has a malformed trie leaf")]
+    InvalidAccount(Address),
+    /// A storage leaf does not decode as an RLP integer.
+    #[error("storage slot {slot} of {address} has a malformed trie leaf")]
+    InvalidStorage {
+        /// The account.
+        address: Address,
+        /// The slot index.
+        slot: U256,
+    },
+    /// BLOCKHASH asked for a block other than the parent, whose header the source lacks.
+    #[error("no header preimage for block {0}")]
+    MissingBlockHash(u64),
+    /// The parent's Holocene `extraData` does not hold EIP-1559 parameters.
+    #[error("parent extraData carries no valid EIP-1559 parameters")]
+    InvalidParentExtraData,
+    /// Holocene attributes without `eip1559Params`.
+    #[error("Holocene payload attributes lack eip1559Params")]
+    MissingEip1559Params,
+    /// Payload attributes without a gas limit.
+    #[error("payload attributes lack gasLimit")]
+    MissingGasLimit,
+    /// A payload transaction does not decode or its signature does not recover.
+    #[error("transaction {index} is invalid: {reason}")]
+    InvalidTransaction {
+        /// Position in the payload.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The EVM rejected the block (invalid transaction, gas limit exceeded, ...).
+    #[error("block execution failed: {0}")]
+    Execution(String),
+    /// A feature the executor does not implement yet.
+    #[error("unsupported: {0}")]
+    Unsupported(&'static str),
 }

@@ -1,0 +1,393 @@
+//! Executing one OP block statelessly: a revm [`Database`] over lazily resolved tries, the
+//! OP block rules of alloy-op-evm's [`OpBlockExecutor`] (system calls, deposit nonces and
+//! receipt versions, L1 fees), the post-state commit into the tries and the sealed header.
+
+use alloc::{collections::BTreeMap, format, string::ToString, vec::Vec};
+use core::cell::RefCell;
+
+use alloy_consensus::{
+    EMPTY_OMMER_ROOT_HASH, Header, TrieAccount, proofs::ordered_trie_root_with_encoder,
+};
+use alloy_eips::{Decodable2718, eip1559::BaseFeeParams, eip7685::EMPTY_REQUESTS_HASH};
+use alloy_evm::{
+    Evm, EvmFactory,
+    block::{BlockExecutionResult, BlockExecutor},
+    eth::NextEvmEnvAttributes,
+};
+use alloy_op_evm::{
+    OpBlockExecutionCtx, OpBlockExecutor, OpEvmFactory, block::OpAlloyReceiptBuilder,
+    evm_env_for_op_next_block,
+};
+use alloy_op_hardforks::{ForkCondition, OpChainHardforks, OpHardfork};
+use alloy_primitives::{Address, B256, Bloom, Bytes, U256, keccak256};
+use alloy_rlp::Decodable;
+use alloy_trie::{EMPTY_ROOT_HASH, KECCAK_EMPTY};
+use op_alloy_consensus::{OpReceiptEnvelope, OpTxEnvelope};
+use op_alloy_rpc_types_engine::OpPayloadAttributes;
+use revm::{
+    Database,
+    bytecode::Bytecode,
+    database::{State, states::bundle_state::BundleRetention},
+    state::AccountInfo,
+};
+
+use super::{ExecError, LazyTrie, PreimageSource};
+use crate::config::RollupConfig;
+
+/// L2ToL1MessagePasser, whose storage root is the Isthmus `withdrawalsRoot`.
+pub const MESSAGE_PASSER: Address =
+    alloy_primitives::address!("0x4200000000000000000000000000000000000016");
+
+impl revm::database_interface::DBErrorMarker for ExecError {}
+
+/// revm's view of the parent state: accounts and slots read from lazily resolved tries.
+struct TrieDb<'a, S> {
+    src: &'a S,
+    accounts: LazyTrie,
+    /// Storage tries opened so far, with the storage root each account had in the parent.
+    storage: BTreeMap<Address, LazyTrie>,
+    parent_number: u64,
+    parent_hash: B256,
+    /// The first database error, kept typed: revm wraps it into its own error types.
+    failure: &'a RefCell<Option<ExecError>>,
+}
+
+impl<S> core::fmt::Debug for TrieDb<'_, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TrieDb").field("parent_number", &self.parent_number).finish_non_exhaustive()
+    }
+}
+
+impl<S: PreimageSource> TrieDb<'_, S> {
+    fn fail<T>(&self, err: ExecError) -> Result<T, ExecError> {
+        self.failure.borrow_mut().get_or_insert(err.clone());
+        Err(err)
+    }
+
+    fn account(&mut self, address: Address) -> Result<Option<TrieAccount>, ExecError> {
+        let rlp = match self.accounts.get(keccak256(address).as_slice(), self.src) {
+            Ok(rlp) => rlp,
+            Err(e) => return self.fail(e),
+        };
+        let Some(rlp) = rlp else { return Ok(None) };
+        match TrieAccount::decode(&mut rlp.as_slice()) {
+            Ok(account) => Ok(Some(account)),
+            Err(_) => self.fail(ExecError::InvalidAccount(address)),
+        }
+    }
+
+    fn storage_trie(&mut self, address: Address) -> Result<&mut LazyTrie, ExecError> {
+        if !self.storage.contains_key(&address) {
+            let root = self.account(address)?.map_or(EMPTY_ROOT_HASH, |a| a.storage_root);
+            self.storage.insert(address, LazyTrie::new(root));
+        }
+        match self.storage.get_mut(&address) {
+            Some(trie) => Ok(trie),
+            None => Err(ExecError::InvalidAccount(address)),
+        }
+    }
+}
+
+impl<S: PreimageSource> Database for TrieDb<'_, S> {
+    type Error = ExecError;
+
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, ExecError> {
+        Ok(self.account(address)?.map(|a| AccountInfo {
+            balance: a.balance,
+            nonce: a.nonce,
+            code_hash: a.code_hash,
+            account_id: None,
+            code: None,
+        }))
+    }
+
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, ExecError> {
+        if code_hash == KECCAK_EMPTY {
+            return Ok(Bytecode::default());
+        }
+        match self.src.preimage(code_hash) {
+            Ok(code) => Ok(Bytecode::new_raw(code)),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn storage(&mut self, address: Address, index: U256) -> Result<U256, ExecError> {
+        let src = self.src;
+        let trie = self.storage_trie(address)?;
+        let value = match trie.get(keccak256(B256::from(index)).as_slice(), src) {
+            Ok(value) => value,
+            Err(e) => return self.fail(e),
+        };
+        let Some(rlp) = value else { return Ok(U256::ZERO) };
+        match U256::decode(&mut rlp.as_slice()) {
+            Ok(value) => Ok(value),
+            Err(_) => self.fail(ExecError::InvalidStorage { address, slot: index }),
+        }
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, ExecError> {
+        if number == self.parent_number {
+            return Ok(self.parent_hash);
+        }
+        self.fail(ExecError::MissingBlockHash(number))
+    }
+}
+
+/// A block re-executed on its parent state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutedBlock {
+    /// The sealed header.
+    pub header: Header,
+    /// keccak256 of the RLP header.
+    pub hash: B256,
+    /// One receipt per transaction.
+    pub receipts: Vec<OpReceiptEnvelope>,
+}
+
+/// The fork schedule of `config` in alloy-op-hardforks' form (every fork listed, absent ones
+/// never active, so its index-based lookups stay aligned).
+fn hardforks(config: &RollupConfig) -> OpChainHardforks {
+    let at = |time: Option<u64>| time.map_or(ForkCondition::Never, ForkCondition::Timestamp);
+    OpChainHardforks::new([
+        (OpHardfork::Bedrock, ForkCondition::Block(config.genesis.l2.number)),
+        (OpHardfork::Regolith, at(config.regolith_time)),
+        (OpHardfork::Canyon, at(config.canyon_time)),
+        (OpHardfork::Ecotone, at(config.ecotone_time)),
+        (OpHardfork::Fjord, at(config.fjord_time)),
+        (OpHardfork::Granite, at(config.granite_time)),
+        (OpHardfork::Holocene, at(config.holocene_time)),
+        (OpHardfork::Isthmus, at(config.isthmus_time)),
+        (OpHardfork::Jovian, at(config.jovian_time)),
+        (OpHardfork::Karst, at(config.karst_time)),
+        (OpHardfork::Interop, at(config.interop_time)),
+    ])
+}
+
+fn active(time: Option<u64>, timestamp: u64) -> bool {
+    time.is_some_and(|t| timestamp >= t)
+}
+
+/// The EIP-1559 parameters a block's base fee follows: the parent's Holocene `extraData` once
+/// the parent is Holocene, else the chain's Canyon constants.
+fn base_fee_params(config: &RollupConfig, parent: &Header) -> Result<BaseFeeParams, ExecError> {
+    let op = &config.chain_op_config;
+    let canyon = BaseFeeParams::new(
+        u128::from(op.eip1559_denominator_canyon),
+        u128::from(op.eip1559_elasticity),
+    );
+    if !active(config.holocene_time, parent.timestamp) {
+        return Ok(canyon);
+    }
+    let params = parent.extra_data.get(1..9).ok_or(ExecError::InvalidParentExtraData)?;
+    let denominator = u32::from_be_bytes(
+        params.get(..4).and_then(|b| b.try_into().ok()).ok_or(ExecError::InvalidParentExtraData)?,
+    );
+    let elasticity = u32::from_be_bytes(
+        params
+            .get(4..8)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(ExecError::InvalidParentExtraData)?,
+    );
+    if denominator == 0 {
+        return Ok(canyon);
+    }
+    Ok(BaseFeeParams::new(u128::from(denominator), u128::from(elasticity)))
+}
+
+/// The Holocene `extraData` of the new block: version 0 and the attributes' EIP-1559 params
+/// (zero params stand for the Canyon constants).
+fn holocene_extra_data(
+    config: &RollupConfig,
+    attrs: &OpPayloadAttributes,
+) -> Result<Bytes, ExecError> {
+    let params = attrs.eip_1559_params.ok_or(ExecError::MissingEip1559Params)?;
+    let op = &config.chain_op_config;
+    let mut out = Vec::with_capacity(9);
+    out.push(0u8);
+    if params.is_zero() {
+        let denominator = u32::try_from(op.eip1559_denominator_canyon)
+            .map_err(|_| ExecError::MissingEip1559Params)?;
+        let elasticity =
+            u32::try_from(op.eip1559_elasticity).map_err(|_| ExecError::MissingEip1559Params)?;
+        out.extend_from_slice(&denominator.to_be_bytes());
+        out.extend_from_slice(&elasticity.to_be_bytes());
+    } else {
+        out.extend_from_slice(params.as_slice());
+    }
+    Ok(out.into())
+}
+
+/// Executes the block `attrs` describes on top of `parent`, reading state from `src`.
+pub fn execute_block(
+    config: &RollupConfig,
+    parent: &Header,
+    attrs: &OpPayloadAttributes,
+    src: &impl PreimageSource,
+) -> Result<ExecutedBlock, ExecError> {
+    let timestamp = attrs.payload_attributes.timestamp;
+    if active(config.jovian_time, timestamp) {
+        return Err(ExecError::Unsupported("Jovian blocks"));
+    }
+    let gas_limit = attrs.gas_limit.ok_or(ExecError::MissingGasLimit)?;
+    let parent_hash = parent.hash_slow();
+    let base_fee = parent
+        .next_block_base_fee(base_fee_params(config, parent)?)
+        .ok_or(ExecError::InvalidParentExtraData)?;
+    let extra_data = if active(config.holocene_time, timestamp) {
+        holocene_extra_data(config, attrs)?
+    } else {
+        Bytes::new()
+    };
+
+    let mut txs = Vec::new();
+    for (index, raw) in attrs.transactions.iter().flatten().enumerate() {
+        let tx = OpTxEnvelope::decode_2718(&mut raw.as_ref())
+            .map_err(|e| ExecError::InvalidTransaction { index, reason: e.to_string() })?;
+        let tx = alloy_consensus::transaction::SignerRecoverable::try_into_recovered(tx)
+            .map_err(|e| ExecError::InvalidTransaction { index, reason: e.to_string() })?;
+        txs.push(tx);
+    }
+
+    let spec = hardforks(config);
+    let env = evm_env_for_op_next_block(
+        parent,
+        NextEvmEnvAttributes {
+            timestamp,
+            suggested_fee_recipient: attrs.payload_attributes.suggested_fee_recipient,
+            prev_randao: attrs.payload_attributes.prev_randao,
+            gas_limit,
+            slot_number: None,
+        },
+        base_fee,
+        &spec,
+        config.l2_chain_id,
+    );
+    let failure = RefCell::new(None);
+    let db = TrieDb {
+        src,
+        accounts: LazyTrie::new(parent.state_root),
+        storage: BTreeMap::new(),
+        parent_number: parent.number,
+        parent_hash,
+        failure: &failure,
+    };
+    let state = State::builder().with_database(db).with_bundle_update().build();
+    let evm = OpEvmFactory::<alloy_op_evm::OpTx>::default().create_evm(state, env);
+    let ctx = OpBlockExecutionCtx {
+        parent_hash,
+        parent_beacon_block_root: attrs.payload_attributes.parent_beacon_block_root,
+        extra_data: extra_data.clone(),
+    };
+    let mut executor = OpBlockExecutor::new(evm, ctx, spec, OpAlloyReceiptBuilder::default());
+    let typed = |e: alloy_evm::block::BlockExecutionError| {
+        failure.borrow_mut().take().unwrap_or(ExecError::Execution(format!("{e}")))
+    };
+    executor.apply_pre_execution_changes().map_err(typed)?;
+    for tx in &txs {
+        executor.execute_transaction(tx.as_recovered_ref()).map_err(typed)?;
+    }
+    let (evm, BlockExecutionResult { receipts, gas_used, .. }) =
+        executor.finish().map_err(typed)?;
+    let mut state = evm.into_db();
+    state.merge_transitions(BundleRetention::PlainState);
+    let bundle = state.take_bundle();
+    let mut db = state.database;
+
+    // Commit: storage tries first (their roots go into the accounts), inserts before deletes
+    // so a branch collapses (and resolves a sibling) only where the final trie needs it.
+    let mut changed: Vec<_> = bundle.state.iter().collect();
+    changed.sort_by_key(|(address, _)| **address);
+    let mut updates = Vec::new();
+    let mut removals = Vec::new();
+    for (address, account) in changed {
+        let Some(info) = &account.info else {
+            removals.push(*address);
+            continue;
+        };
+        let mut trie = if account.was_destroyed() {
+            LazyTrie::empty()
+        } else {
+            match db.storage.remove(address) {
+                Some(trie) => trie,
+                None => {
+                    LazyTrie::new(db.account(*address)?.map_or(EMPTY_ROOT_HASH, |a| a.storage_root))
+                }
+            }
+        };
+        let mut slots: Vec<_> = account.storage.iter().filter(|(_, s)| s.is_changed()).collect();
+        slots.sort_by_key(|(slot, _)| **slot);
+        for (slot, value) in slots.iter().filter(|(_, s)| !s.present_value.is_zero()) {
+            let key = keccak256(B256::from(**slot));
+            trie.insert(key.as_slice(), alloy_rlp::encode(value.present_value), src)?;
+        }
+        for (slot, _) in slots.iter().filter(|(_, s)| s.present_value.is_zero()) {
+            trie.remove(keccak256(B256::from(**slot)).as_slice(), src)?;
+        }
+        let account = TrieAccount {
+            nonce: info.nonce,
+            balance: info.balance,
+            storage_root: trie.root(),
+            code_hash: info.code_hash,
+        };
+        updates.push((*address, account));
+    }
+    let mut message_passer_root = None;
+    for (address, account) in &updates {
+        if *address == MESSAGE_PASSER {
+            message_passer_root = Some(account.storage_root);
+        }
+        db.accounts.insert(keccak256(address).as_slice(), alloy_rlp::encode(account), src)?;
+    }
+    for address in removals {
+        db.accounts.remove(keccak256(address).as_slice(), src)?;
+    }
+    let state_root = db.accounts.root();
+
+    let transactions_root = ordered_trie_root_with_encoder(
+        attrs.transactions.as_deref().unwrap_or_default(),
+        |tx: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(tx),
+    );
+    let receipts_root = ordered_trie_root_with_encoder(&receipts, |r, buf: &mut Vec<u8>| {
+        alloy_eips::Encodable2718::encode_2718(r, buf)
+    });
+    let logs_bloom = receipts.iter().fold(Bloom::ZERO, |bloom, r| bloom | r.logs_bloom());
+    let isthmus = active(config.isthmus_time, timestamp);
+    let withdrawals_root = if isthmus {
+        Some(match message_passer_root {
+            Some(root) => root,
+            None => db.account(MESSAGE_PASSER)?.map_or(EMPTY_ROOT_HASH, |a| a.storage_root),
+        })
+    } else if active(config.canyon_time, timestamp) {
+        Some(EMPTY_ROOT_HASH)
+    } else {
+        None
+    };
+    let ecotone = active(config.ecotone_time, timestamp);
+    let header = Header {
+        parent_hash,
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        beneficiary: attrs.payload_attributes.suggested_fee_recipient,
+        state_root,
+        transactions_root,
+        receipts_root,
+        logs_bloom,
+        difficulty: U256::ZERO,
+        number: parent.number + 1,
+        gas_limit,
+        gas_used,
+        timestamp,
+        extra_data,
+        mix_hash: attrs.payload_attributes.prev_randao,
+        nonce: Default::default(),
+        base_fee_per_gas: Some(base_fee),
+        withdrawals_root,
+        blob_gas_used: ecotone.then_some(0),
+        excess_blob_gas: ecotone.then_some(0),
+        parent_beacon_block_root: attrs.payload_attributes.parent_beacon_block_root,
+        requests_hash: isthmus.then_some(EMPTY_REQUESTS_HASH),
+        block_access_list_hash: None,
+        slot_number: None,
+    };
+    let hash = header.hash_slow();
+    Ok(ExecutedBlock { header, hash, receipts })
+}
