@@ -243,3 +243,58 @@ fn missing_preimage_is_a_typed_error_naming_the_key() {
     let err = execute_block(&rollup_config(dir), &f.parent, &f.attrs, &partial).unwrap_err();
     assert_eq!(err, ExecError::MissingPreimage(*dropped));
 }
+
+/// README §4.2: Base Sepolia 37312300 (Jovian, Isthmus) re-executed from its geth witness. Its
+/// header lacks blobGasUsed/excessBlobGas/requestsHash, so the block hash is not checkable, but
+/// every root and field that is must match.
+#[test]
+fn base_sepolia_jovian_block_reproduces_its_roots() {
+    use alloy_primitives::Bytes;
+    let text = keel_tests::read_vector("l1info/base-sepolia-37312300.block-fixture.json");
+    let json: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    let mut store = WitnessStore::new();
+    for map in ["State", "Codes"] {
+        for value in json["witness"][map].as_object().unwrap().values() {
+            store.insert(value.as_str().unwrap().parse::<Bytes>().unwrap());
+        }
+    }
+    let parent: alloy_consensus::Header =
+        serde_json::from_value(json["witness"]["Headers"][0].clone()).unwrap();
+    let header = &json["blockHeader"];
+    let hex = |key: &str| header[key].as_str().unwrap().to_string();
+    assert_eq!(parent.hash_slow(), hex("parentHash").parse::<B256>().unwrap());
+    let extra: Bytes = hex("extraData").parse().unwrap();
+    let min_base_fee = u64::from_be_bytes(extra[9..17].try_into().unwrap());
+    let attrs: op_alloy_rpc_types_engine::OpPayloadAttributes =
+        serde_json::from_value(serde_json::json!({
+            "timestamp": hex("timestamp"),
+            "prevRandao": hex("mixHash"),
+            "suggestedFeeRecipient": hex("miner"),
+            "withdrawals": [],
+            "parentBeaconBlockRoot": hex("parentBeaconBlockRoot"),
+            "transactions": json["actualBlockTxs"],
+            "noTxPool": true,
+            "gasLimit": hex("gasLimit"),
+            "eip1559Params": format!("0x{}", alloy_primitives::hex::encode(&extra[1..9])),
+            "minBaseFee": min_base_fee,
+        }))
+        .unwrap();
+    let config = keel_core::config::RollupConfig::by_chain_id(84_532).unwrap();
+    let block = keel_core::executor::execute_block(&config, &parent, &attrs, &store).unwrap();
+    let h = &block.header;
+    let b256 = |key: &str| hex(key).parse::<B256>().unwrap();
+    let u64_of = |key: &str| u64::from_str_radix(hex(key).trim_start_matches("0x"), 16).unwrap();
+    assert_eq!(h.state_root, json["expectedStateRoot"].as_str().unwrap().parse::<B256>().unwrap());
+    assert_eq!(
+        h.receipts_root,
+        json["expectedReceiptsRoot"].as_str().unwrap().parse::<B256>().unwrap()
+    );
+    assert_eq!(h.transactions_root, b256("transactionsRoot"));
+    // Isthmus: withdrawalsRoot is the L2ToL1MessagePasser storage root.
+    assert_eq!(h.withdrawals_root, Some(b256("withdrawalsRoot")));
+    assert_eq!(h.logs_bloom, hex("logsBloom").parse::<alloy_primitives::Bloom>().unwrap());
+    assert_eq!(h.gas_used, u64_of("gasUsed"));
+    assert_eq!(h.base_fee_per_gas, Some(u64_of("baseFeePerGas")));
+    assert_eq!(h.extra_data, extra);
+    assert_eq!(h.number, 37_312_300);
+}

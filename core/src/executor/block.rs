@@ -167,54 +167,63 @@ fn active(time: Option<u64>, timestamp: u64) -> bool {
     time.is_some_and(|t| timestamp >= t)
 }
 
-/// The EIP-1559 parameters a block's base fee follows: the parent's Holocene `extraData` once
-/// the parent is Holocene, else the chain's Canyon constants.
-fn base_fee_params(config: &RollupConfig, parent: &Header) -> Result<BaseFeeParams, ExecError> {
+fn canyon_params(config: &RollupConfig) -> BaseFeeParams {
     let op = &config.chain_op_config;
-    let canyon = BaseFeeParams::new(
-        u128::from(op.eip1559_denominator_canyon),
-        u128::from(op.eip1559_elasticity),
-    );
-    if !active(config.holocene_time, parent.timestamp) {
-        return Ok(canyon);
-    }
-    let params = parent.extra_data.get(1..9).ok_or(ExecError::InvalidParentExtraData)?;
-    let denominator = u32::from_be_bytes(
-        params.get(..4).and_then(|b| b.try_into().ok()).ok_or(ExecError::InvalidParentExtraData)?,
-    );
-    let elasticity = u32::from_be_bytes(
-        params
-            .get(4..8)
-            .and_then(|b| b.try_into().ok())
-            .ok_or(ExecError::InvalidParentExtraData)?,
-    );
-    if denominator == 0 {
-        return Ok(canyon);
-    }
-    Ok(BaseFeeParams::new(u128::from(denominator), u128::from(elasticity)))
+    BaseFeeParams::new(u128::from(op.eip1559_denominator_canyon), u128::from(op.eip1559_elasticity))
 }
 
-/// The Holocene `extraData` of the new block: version 0 and the attributes' EIP-1559 params
-/// (zero params stand for the Canyon constants).
-fn holocene_extra_data(
+/// The block's base fee: EIP-1559 on the parent with the parent's Holocene/Jovian `extraData`
+/// parameters (Canyon constants before Holocene), from Jovian on the parent's DA footprint
+/// (`blobGasUsed`) counting when it exceeds its gas used, clamped to the parent's `minBaseFee`.
+fn next_base_fee(config: &RollupConfig, parent: &Header) -> Result<u64, ExecError> {
+    let jovian = active(config.jovian_time, parent.timestamp);
+    let (params, min_base_fee) = if jovian {
+        let (elasticity, denominator, min) =
+            op_alloy_consensus::decode_jovian_extra_data(&parent.extra_data)
+                .map_err(|_| ExecError::InvalidParentExtraData)?;
+        ((elasticity, denominator), min)
+    } else if active(config.holocene_time, parent.timestamp) {
+        let params = op_alloy_consensus::decode_holocene_extra_data(&parent.extra_data)
+            .map_err(|_| ExecError::InvalidParentExtraData)?;
+        (params, 0)
+    } else {
+        ((0, 0), 0)
+    };
+    let params = match params {
+        (_, 0) => canyon_params(config),
+        (elasticity, denominator) => {
+            BaseFeeParams::new(u128::from(denominator), u128::from(elasticity))
+        }
+    };
+    let gas_used = if jovian {
+        parent.gas_used.max(parent.blob_gas_used.unwrap_or_default())
+    } else {
+        parent.gas_used
+    };
+    let parent_base_fee = parent.base_fee_per_gas.ok_or(ExecError::InvalidParentExtraData)?;
+    let base_fee = params.next_block_base_fee(gas_used, parent.gas_limit, parent_base_fee);
+    Ok(base_fee.max(min_base_fee))
+}
+
+/// The new block's `extraData`: empty before Holocene, then version 0 with the attributes'
+/// EIP-1559 params (zero stands for the Canyon constants), from Jovian version 1 adding
+/// `minBaseFee`.
+fn extra_data(
     config: &RollupConfig,
     attrs: &OpPayloadAttributes,
+    timestamp: u64,
 ) -> Result<Bytes, ExecError> {
-    let params = attrs.eip_1559_params.ok_or(ExecError::MissingEip1559Params)?;
-    let op = &config.chain_op_config;
-    let mut out = Vec::with_capacity(9);
-    out.push(0u8);
-    if params.is_zero() {
-        let denominator = u32::try_from(op.eip1559_denominator_canyon)
-            .map_err(|_| ExecError::MissingEip1559Params)?;
-        let elasticity =
-            u32::try_from(op.eip1559_elasticity).map_err(|_| ExecError::MissingEip1559Params)?;
-        out.extend_from_slice(&denominator.to_be_bytes());
-        out.extend_from_slice(&elasticity.to_be_bytes());
-    } else {
-        out.extend_from_slice(params.as_slice());
+    if !active(config.holocene_time, timestamp) {
+        return Ok(Bytes::new());
     }
-    Ok(out.into())
+    let params = attrs.eip_1559_params.ok_or(ExecError::MissingEip1559Params)?;
+    let encoded = if active(config.jovian_time, timestamp) {
+        let min_base_fee = attrs.min_base_fee.ok_or(ExecError::MissingMinBaseFee)?;
+        op_alloy_consensus::encode_jovian_extra_data(params, canyon_params(config), min_base_fee)
+    } else {
+        op_alloy_consensus::encode_holocene_extra_data(params, canyon_params(config))
+    };
+    encoded.map_err(|_| ExecError::MissingEip1559Params)
 }
 
 /// Executes the block `attrs` describes on top of `parent`, reading state from `src`.
@@ -225,19 +234,10 @@ pub fn execute_block(
     src: &impl PreimageSource,
 ) -> Result<ExecutedBlock, ExecError> {
     let timestamp = attrs.payload_attributes.timestamp;
-    if active(config.jovian_time, timestamp) {
-        return Err(ExecError::Unsupported("Jovian blocks"));
-    }
     let gas_limit = attrs.gas_limit.ok_or(ExecError::MissingGasLimit)?;
     let parent_hash = parent.hash_slow();
-    let base_fee = parent
-        .next_block_base_fee(base_fee_params(config, parent)?)
-        .ok_or(ExecError::InvalidParentExtraData)?;
-    let extra_data = if active(config.holocene_time, timestamp) {
-        holocene_extra_data(config, attrs)?
-    } else {
-        Bytes::new()
-    };
+    let base_fee = next_base_fee(config, parent)?;
+    let extra_data = extra_data(config, attrs, timestamp)?;
 
     let mut txs = Vec::new();
     for (index, raw) in attrs.transactions.iter().flatten().enumerate() {
@@ -286,7 +286,7 @@ pub fn execute_block(
     for tx in &txs {
         executor.execute_transaction(tx.as_recovered_ref()).map_err(typed)?;
     }
-    let (evm, BlockExecutionResult { receipts, gas_used, .. }) =
+    let (evm, BlockExecutionResult { receipts, gas_used, blob_gas_used, .. }) =
         executor.finish().map_err(typed)?;
     let mut state = evm.into_db();
     state.merge_transitions(BundleRetention::PlainState);
@@ -381,7 +381,12 @@ pub fn execute_block(
         nonce: Default::default(),
         base_fee_per_gas: Some(base_fee),
         withdrawals_root,
-        blob_gas_used: ecotone.then_some(0),
+        // From Jovian `blobGasUsed` carries the block's DA footprint.
+        blob_gas_used: if active(config.jovian_time, timestamp) {
+            Some(blob_gas_used)
+        } else {
+            ecotone.then_some(0)
+        },
         excess_blob_gas: ecotone.then_some(0),
         parent_beacon_block_root: attrs.payload_attributes.parent_beacon_block_root,
         requests_hash: isthmus.then_some(EMPTY_REQUESTS_HASH),

@@ -57,6 +57,9 @@ pub enum ExecError {
     /// Holocene attributes without `eip1559Params`.
     #[error("Holocene payload attributes lack eip1559Params")]
     MissingEip1559Params,
+    /// Jovian attributes without `minBaseFee`.
+    #[error("Jovian payload attributes lack minBaseFee")]
+    MissingMinBaseFee,
     /// Payload attributes without a gas limit.
     #[error("payload attributes lack gasLimit")]
     MissingGasLimit,
@@ -71,7 +74,4 @@ pub enum ExecError {
     /// The EVM rejected the block (invalid transaction, gas limit exceeded, ...).
     #[error("block execution failed: {0}")]
     Execution(String),
-    /// A feature the executor does not implement yet.
-    #[error("unsupported: {0}")]
-    Unsupported(&'static str),
 }
