@@ -142,6 +142,50 @@ pub struct ExecutedBlock {
     pub hash: B256,
     /// One receipt per transaction.
     pub receipts: Vec<OpReceiptEnvelope>,
+    /// The post-state account trie (resolved where execution read or wrote it).
+    pub state: LazyTrie,
+}
+
+impl ExecutedBlock {
+    /// The L2ToL1MessagePasser's storage root in the post-state. From Isthmus this is the
+    /// header's `withdrawalsRoot`; before, it is read from the account trie, which may need
+    /// nodes the block itself never touched.
+    pub fn message_passer_storage_root(
+        &mut self,
+        src: &impl PreimageSource,
+    ) -> Result<B256, ExecError> {
+        let Some(rlp) = self.state.get(keccak256(MESSAGE_PASSER).as_slice(), src)? else {
+            return Ok(EMPTY_ROOT_HASH);
+        };
+        let account = TrieAccount::decode(&mut rlp.as_slice())
+            .map_err(|_| ExecError::InvalidAccount(MESSAGE_PASSER))?;
+        Ok(account.storage_root)
+    }
+
+    /// The version-0 output root:
+    /// `keccak256(0x00…00 ++ stateRoot ++ messagePasserStorageRoot ++ blockHash)`.
+    pub fn output_root(&mut self, src: &impl PreimageSource) -> Result<B256, ExecError> {
+        let message_passer = self.message_passer_storage_root(src)?;
+        Ok(output_root_v0(self.header.state_root, message_passer, self.hash))
+    }
+}
+
+/// The version-0 output root of an L2 block.
+pub fn output_root_v0(
+    state_root: B256,
+    message_passer_storage_root: B256,
+    block_hash: B256,
+) -> B256 {
+    let mut preimage = [0u8; 128];
+    for (chunk, word) in preimage.chunks_exact_mut(32).zip([
+        B256::ZERO,
+        state_root,
+        message_passer_storage_root,
+        block_hash,
+    ]) {
+        chunk.copy_from_slice(word.as_slice());
+    }
+    keccak256(preimage)
 }
 
 /// The fork schedule of `config` in alloy-op-hardforks' form (every fork listed, absent ones
@@ -394,5 +438,5 @@ pub fn execute_block(
         slot_number: None,
     };
     let hash = header.hash_slow();
-    Ok(ExecutedBlock { header, hash, receipts })
+    Ok(ExecutedBlock { header, hash, receipts, state: db.accounts })
 }
