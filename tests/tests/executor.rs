@@ -317,3 +317,73 @@ fn base_sepolia_jovian_block_reproduces_its_roots() {
     assert_eq!(h.extra_data, extra);
     assert_eq!(h.number, 37_312_300);
 }
+
+fn quantity(value: &serde_json::Value) -> u64 {
+    u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// README §5: 202 Base mainnet receipts (no logsBloom in the JSON: computed from the logs) give
+/// the receipts root 0x0381a869…0062; the deposit receipt carries its nonce and version 1.
+#[test]
+fn base_mainnet_receipts_root() {
+    use alloy_consensus::{Eip658Value, Receipt, ReceiptWithBloom};
+    use alloy_primitives::{Address, Bytes, Log};
+    use op_alloy_consensus::{OpDepositReceipt, OpDepositReceiptWithBloom, OpReceiptEnvelope};
+
+    let text = keel_tests::read_vector("receipts/base-mainnet-42969982.receipts.json");
+    let json: Vec<serde_json::Value> = serde_json::from_slice(&text).unwrap();
+    assert_eq!(json.len(), 202);
+    let receipts: Vec<OpReceiptEnvelope> = json
+        .iter()
+        .map(|r| {
+            let logs = r["logs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|log| {
+                    let topics = log["topics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|t| t.as_str().unwrap().parse::<B256>().unwrap())
+                        .collect();
+                    Log::new_unchecked(
+                        log["address"].as_str().unwrap().parse::<Address>().unwrap(),
+                        topics,
+                        log["data"].as_str().unwrap().parse::<Bytes>().unwrap(),
+                    )
+                })
+                .collect();
+            let receipt = Receipt {
+                status: Eip658Value::Eip658(quantity(&r["status"]) == 1),
+                cumulative_gas_used: quantity(&r["cumulativeGasUsed"]),
+                logs,
+            };
+            match quantity(&r["type"]) {
+                0 => OpReceiptEnvelope::Legacy(ReceiptWithBloom::from(receipt)),
+                1 => OpReceiptEnvelope::Eip2930(ReceiptWithBloom::from(receipt)),
+                2 => OpReceiptEnvelope::Eip1559(ReceiptWithBloom::from(receipt)),
+                0x7e => {
+                    OpReceiptEnvelope::Deposit(OpDepositReceiptWithBloom::from(OpDepositReceipt {
+                        inner: receipt,
+                        deposit_nonce: Some(quantity(&r["depositNonce"])),
+                        deposit_receipt_version: Some(quantity(&r["depositReceiptVersion"])),
+                    }))
+                }
+                other => panic!("unexpected receipt type {other}"),
+            }
+        })
+        .collect();
+    let deposit = receipts.iter().find_map(|r| match r {
+        OpReceiptEnvelope::Deposit(d) => Some(&d.receipt),
+        _ => None,
+    });
+    assert_eq!(deposit.unwrap().deposit_nonce, Some(0x28fab81));
+    assert_eq!(receipts.last().unwrap().cumulative_gas_used(), 57_524_629);
+    assert_eq!(
+        keel_core::executor::receipts_root(&receipts),
+        "0x0381a86904da6c6fa3def4c47be5e63e3a88eff6eb96131995ad174426a20062"
+            .parse::<B256>()
+            .unwrap()
+    );
+}

@@ -170,6 +170,14 @@ impl ExecutedBlock {
     }
 }
 
+/// The receipts trie root: receipts keyed by RLP index, EIP-2718 encoded (deposit receipts as
+/// `0x7e ++ rlp([status, cumulativeGas, bloom, logs, depositNonce?, depositReceiptVersion?])`).
+pub fn receipts_root(receipts: &[OpReceiptEnvelope]) -> B256 {
+    ordered_trie_root_with_encoder(receipts, |r, buf: &mut Vec<u8>| {
+        alloy_eips::Encodable2718::encode_2718(r, buf)
+    })
+}
+
 /// The version-0 output root of an L2 block.
 pub fn output_root_v0(
     state_root: B256,
@@ -391,9 +399,7 @@ pub fn execute_block(
         attrs.transactions.as_deref().unwrap_or_default(),
         |tx: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(tx),
     );
-    let receipts_root = ordered_trie_root_with_encoder(&receipts, |r, buf: &mut Vec<u8>| {
-        alloy_eips::Encodable2718::encode_2718(r, buf)
-    });
+    let receipts_root = receipts_root(&receipts);
     let logs_bloom = receipts.iter().fold(Bloom::ZERO, |bloom, r| bloom | r.logs_bloom());
     let isthmus = active(config.isthmus_time, timestamp);
     let withdrawals_root = if isthmus {
