@@ -387,3 +387,37 @@ fn base_mainnet_receipts_root() {
             .unwrap()
     );
 }
+
+/// Holocene: an invalid payload is replaced by its deposits only (the L1-info deposit here).
+#[test]
+fn invalid_payload_falls_back_to_deposits_only() {
+    use alloy_primitives::Bytes;
+    use keel_core::executor::{ExecError, execute_block, execute_block_or_deposits_only};
+    let dir = "unichain-10211000";
+    let mut f = fixture(dir);
+    let store = witness(dir);
+    let config = rollup_config(dir);
+    let txs = f.attrs.transactions.as_mut().unwrap();
+    assert_eq!(txs.len(), 2);
+    // An EIP-1559 transaction that does not decode.
+    txs.push(Bytes::from_static(&[0x02, 0xc1, 0x80]));
+    let err = execute_block(&config, &f.parent, &f.attrs, &store).unwrap_err();
+    assert!(matches!(err, ExecError::InvalidTransaction { index: 2, .. }), "{err:?}");
+    let (block, why) =
+        execute_block_or_deposits_only(&config, &f.parent, &f.attrs, &store).unwrap();
+    assert_eq!(why, Some(err));
+    assert_eq!(block.receipts.len(), 1);
+    assert_eq!(block.header.number, f.parent.number + 1);
+    // A state-source failure is no invalid payload: it never falls back.
+    assert_eq!(
+        execute_block_or_deposits_only(&config, &f.parent, &f.attrs, &WitnessStore::new())
+            .unwrap_err(),
+        ExecError::MissingPreimage(f.parent.state_root)
+    );
+    assert_ne!(block.hash, f.expected);
+    // A valid payload executes unchanged.
+    f.attrs.transactions.as_mut().unwrap().pop();
+    let (block, why) =
+        execute_block_or_deposits_only(&config, &f.parent, &f.attrs, &store).unwrap();
+    assert_eq!((block.hash, why), (f.expected, None));
+}

@@ -278,6 +278,34 @@ fn extra_data(
     encoded.map_err(|_| ExecError::MissingEip1559Params)
 }
 
+/// Like [`execute_block`], but from Holocene a payload that is invalid (a transaction that
+/// does not decode, recover or execute) is replaced by its deposits only, as the Holocene
+/// derivation rules replace an invalid payload. The error is returned beside the block when
+/// that happened. State-source errors (a missing or malformed preimage) never fall back.
+pub fn execute_block_or_deposits_only(
+    config: &RollupConfig,
+    parent: &Header,
+    attrs: &OpPayloadAttributes,
+    src: &impl PreimageSource,
+) -> Result<(ExecutedBlock, Option<ExecError>), ExecError> {
+    match execute_block(config, parent, attrs, src) {
+        Ok(block) => Ok((block, None)),
+        Err(err @ (ExecError::InvalidTransaction { .. } | ExecError::Execution(_)))
+            if active(config.holocene_time, attrs.payload_attributes.timestamp) =>
+        {
+            let mut deposits_only = attrs.clone();
+            deposits_only.transactions = attrs.transactions.as_ref().map(|txs| {
+                txs.iter()
+                    .filter(|tx| tx.first() == Some(&op_alloy_consensus::DEPOSIT_TX_TYPE_ID))
+                    .cloned()
+                    .collect()
+            });
+            Ok((execute_block(config, parent, &deposits_only, src)?, Some(err)))
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// Executes the block `attrs` describes on top of `parent`, reading state from `src`.
 pub fn execute_block(
     config: &RollupConfig,

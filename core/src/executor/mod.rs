@@ -11,7 +11,10 @@ pub mod block;
 pub mod trie;
 pub mod witness;
 
-pub use block::{ExecutedBlock, MESSAGE_PASSER, execute_block, output_root_v0, receipts_root};
+pub use block::{
+    ExecutedBlock, MESSAGE_PASSER, execute_block, execute_block_or_deposits_only, output_root_v0,
+    receipts_root,
+};
 pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};
 
