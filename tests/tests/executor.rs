@@ -421,3 +421,18 @@ fn invalid_payload_falls_back_to_deposits_only() {
         execute_block_or_deposits_only(&config, &f.parent, &f.attrs, &store).unwrap();
     assert_eq!((block.hash, why), (f.expected, None));
 }
+
+#[test]
+fn executor_fixture_parses_every_fixture_json() {
+    use keel_core::executor::ExecutorFixture;
+    for (dir, _, _) in FIXTURES {
+        let text = keel_tests::read_vector(&format!("executor/{dir}/fixture.json"));
+        let parsed = ExecutorFixture::from_json(std::str::from_utf8(&text).unwrap())
+            .unwrap_or_else(|e| panic!("{dir}: {e}"));
+        let f = fixture(dir);
+        assert_eq!(parsed.parent_header, f.parent, "{dir}");
+        assert_eq!(parsed.executing_payload, f.attrs, "{dir}");
+        assert_eq!(parsed.expected_block_hash, f.expected, "{dir}");
+        assert_eq!(parsed.rollup_config.l2_chain_id, rollup_config(dir).l2_chain_id, "{dir}");
+    }
+}
