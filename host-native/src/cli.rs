@@ -28,6 +28,9 @@ enum Command {
     /// Record an L1 block range (headers, transactions, receipts, blobs) into a fixture file.
     #[command(after_long_help = crate::record::FORMAT_HELP)]
     Record(crate::record::RecordArgs),
+    /// Re-execute a recorded L2 block (fixture.json + witness.bin) and check its hash.
+    #[command(after_long_help = crate::execute::FORMAT_HELP)]
+    Execute(crate::execute::ExecuteArgs),
 }
 
 /// What `keel inspect` decodes. Inputs may be raw bytes or hex text (with or without `0x`);
@@ -87,6 +90,7 @@ impl Cli {
             Command::Inspect(cmd) => crate::inspect::run(cmd),
             Command::Derive(args) => crate::derive::run(args),
             Command::Record(args) => crate::record::run(args),
+            Command::Execute(args) => crate::execute::run(args),
         }
     }
 }

@@ -38,6 +38,9 @@ pub(crate) enum CliError {
     /// Derivation stopped on an error it cannot recover from.
     #[error("derivation failed: {0}")]
     Derive(String),
+    /// `keel execute` could not execute the block, or its hash differs from the fixture's.
+    #[error("execution failed: {0}")]
+    Execute(String),
     /// Output could not be written.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

@@ -3,6 +3,7 @@
 mod cli;
 mod derive;
 mod error;
+mod execute;
 mod inspect;
 mod l1_client;
 mod network;
