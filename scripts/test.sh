@@ -63,3 +63,11 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 # One closing line with the totals over every test binary (unit, integration and doc tests).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "\n%d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"
+
+step "browser test (www/ in Chromium, scripts/test-browser.sh)"
+# Debian's Chromium, installed only when missing (needs root and apt); playwright-core and
+# wasm-bindgen-cli are installed by the script itself only when missing.
+if [ ! -x "${KEEL_CHROMIUM:-/usr/bin/chromium}" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+bash scripts/test-browser.sh
