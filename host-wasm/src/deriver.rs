@@ -237,8 +237,12 @@ impl FixtureDeriver {
     /// `"cancun-from-genesis"`.
     #[wasm_bindgen(constructor)]
     pub fn js_new(
-        rollup_config: &str,
-        l1_fixture_json: &str,
+        #[wasm_bindgen(js_name = rollupConfig)] rollup_config: &str,
+        #[wasm_bindgen(js_name = l1FixtureJson)] l1_fixture_json: &str,
+        #[wasm_bindgen(
+            js_name = blobSchedule,
+            unchecked_param_type = "\"mainnet\" | \"sepolia\" | \"cancun-from-genesis\""
+        )]
         blob_schedule: &str,
     ) -> Result<FixtureDeriver, JsError> {
         BlobSchedule::parse(blob_schedule)

@@ -79,19 +79,28 @@ fn single_input(value: &JsValue) -> Result<Vec<u8>, JsError> {
 /// `keel inspect tx`: a raw signed L1 transaction (hex string or bytes) to its JSON report.
 /// `network` is a built-in network name or a rollup config (JSON or superchain TOML text).
 #[wasm_bindgen(js_name = inspectTx)]
-pub fn js_inspect_tx(input: JsValue, network: Option<String>) -> Result<String, JsError> {
+pub fn js_inspect_tx(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] input: JsValue,
+    network: Option<String>,
+) -> Result<String, JsError> {
     inspect::tx(&single_input(&input)?, network.as_deref()).map_err(js_err)
 }
 
 /// `keel inspect calldata`: batcher calldata (version byte, frames) to its JSON report.
 #[wasm_bindgen(js_name = inspectCalldata)]
-pub fn js_inspect_calldata(input: JsValue, network: Option<String>) -> Result<String, JsError> {
+pub fn js_inspect_calldata(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] input: JsValue,
+    network: Option<String>,
+) -> Result<String, JsError> {
     inspect::calldata(&single_input(&input)?, network.as_deref()).map_err(js_err)
 }
 
 /// `keel inspect blob`: blobs in transaction order (an array of hex strings or byte arrays).
 #[wasm_bindgen(js_name = inspectBlobs)]
-pub fn js_inspect_blobs(inputs: js_sys::Array, network: Option<String>) -> Result<String, JsError> {
+pub fn js_inspect_blobs(
+    #[wasm_bindgen(unchecked_param_type = "(Uint8Array | string)[]")] inputs: js_sys::Array,
+    network: Option<String>,
+) -> Result<String, JsError> {
     let blobs = inputs
         .iter()
         .enumerate()
@@ -103,7 +112,10 @@ pub fn js_inspect_blobs(inputs: js_sys::Array, network: Option<String>) -> Resul
 
 /// `keel inspect channel`: compressed channel data to its JSON report.
 #[wasm_bindgen(js_name = inspectChannel)]
-pub fn js_inspect_channel(input: JsValue, network: Option<String>) -> Result<String, JsError> {
+pub fn js_inspect_channel(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] input: JsValue,
+    network: Option<String>,
+) -> Result<String, JsError> {
     inspect::channel(&single_input(&input)?, network.as_deref()).map_err(js_err)
 }
 
