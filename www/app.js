@@ -323,36 +323,50 @@ function bytesLen(hex) {
   return hex.replace(/^0x/i, '').replace(/\s+/g, '').length / 2;
 }
 
-function guessKind(text) {
+// Kinds to try for pasted data, most likely first: a blob is 131072 bytes, calldata starts with
+// version 0x00, a transaction with a type byte (1..4) or an RLP list; 0x01 is also a brotli
+// channel's first byte, so a channel is always the last resort.
+function guessKinds(text) {
   const hex = text.trim().replace(/^0x/i, '').replace(/\s+/g, '');
-  if (bytesLen(text.trim()) === 131072 || /\n\s*\n/.test(text.trim())) return 'blob';
+  if (bytesLen(text.trim()) === 131072 || /\n\s*\n/.test(text.trim())) return ['blob'];
   const first = parseInt(hex.slice(0, 2), 16);
-  if (first === 0) return 'calldata';
-  if (first >= 0xc0 || (first >= 1 && first <= 4)) return 'tx';
-  return 'channel';
+  if (first === 0) return ['calldata', 'channel'];
+  if (first >= 0xc0 || (first >= 1 && first <= 4)) return ['tx', 'channel'];
+  return ['channel', 'tx'];
+}
+
+function inspectAs(kind, input, network) {
+  if (kind === 'tx') return inspectTx(input, network);
+  if (kind === 'calldata') return inspectCalldata(input, network);
+  if (kind === 'channel') return inspectChannel(input, network);
+  return inspectBlobs(input.trim().split(/\n\s*\n/), network);
 }
 
 function runInspect() {
   const out = $('inspect-output');
   const input = $('inspect-input').value;
-  const net = $('inspect-network').value;
-  let network;
-  if (net === '@rollup') network = rollupArg();
-  else network = net || undefined;
-  const kind = $('inspect-kind').value === 'auto' ? guessKind(input) : $('inspect-kind').value;
+  const chosen = $('inspect-kind').value;
+  const kinds = chosen === 'auto' ? guessKinds(input) : [chosen];
+  let firstError = null;
   try {
-    let json;
-    if (kind === 'tx') json = inspectTx(input, network);
-    else if (kind === 'calldata') json = inspectCalldata(input, network);
-    else if (kind === 'channel') json = inspectChannel(input, network);
-    else json = inspectBlobs(input.trim().split(/\n\s*\n/), network);
-    out.textContent = JSON.stringify(JSON.parse(json), null, 2);
-    out.dataset.kind = kind;
-    out.dataset.raw = json;
+    const net = $('inspect-network').value;
+    const network = net === '@rollup' ? rollupArg() : net || undefined;
+    for (const kind of kinds) {
+      try {
+        const json = inspectAs(kind, input, network);
+        out.textContent = JSON.stringify(JSON.parse(json), null, 2);
+        out.dataset.kind = kind;
+        out.dataset.raw = json;
+        return;
+      } catch (e) {
+        firstError ??= `error (${kind}): ${messageOf(e)}`;
+      }
+    }
   } catch (e) {
-    out.textContent = `error (${kind}): ${messageOf(e)}`;
-    out.dataset.raw = '';
+    firstError ??= `error: ${messageOf(e)}`;
   }
+  out.textContent = firstError;
+  out.dataset.raw = '';
 }
 
 // ---------- wiring ----------

@@ -91,16 +91,19 @@ try {
   await page.click('#rows tr:nth-child(2) details summary');
   await page.screenshot({ path: join(artifacts, 'derive-multi-fork.png'), fullPage: false });
 
+  // Each vector with its kind chosen, then with the kind guessed ("auto").
   for (const c of inspectCases) {
-    const got = await page.evaluate(({ input, kind, network }) => {
-      document.querySelector('#inspect-input').value = input;
-      document.querySelector('#inspect-kind').value = kind;
-      document.querySelector('#inspect-network').value = network;
-      document.querySelector('#inspect-go').click();
-      const out = document.querySelector('#inspect-output');
-      return { raw: out.dataset.raw, text: out.textContent };
-    }, c);
-    check(got.raw === c.expected.trim(), `inspect ${c.kind} ${c.name}: same JSON as keel inspect${got.raw ? '' : ` (${got.text.slice(0, 200)})`}`);
+    for (const kind of [c.kind, 'auto']) {
+      const got = await page.evaluate(({ input, network, k }) => {
+        document.querySelector('#inspect-input').value = input;
+        document.querySelector('#inspect-kind').value = k;
+        document.querySelector('#inspect-network').value = network;
+        document.querySelector('#inspect-go').click();
+        const out = document.querySelector('#inspect-output');
+        return { raw: out.dataset.raw, text: out.textContent };
+      }, { input: c.input, network: c.network, k: kind }).catch((e) => ({ raw: '', text: String(e) }));
+      check(got.raw === c.expected.trim(), `inspect (${kind}) ${c.kind} ${c.name}: same JSON as keel inspect${got.raw ? '' : ` (${got.text.slice(0, 200)})`}`);
+    }
   }
   await page.evaluate(() => {
     document.querySelector('#inspect-input').value = '0x02abc';
