@@ -60,9 +60,6 @@ step "test"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
-# One closing line with the totals over every test binary (unit, integration and doc tests).
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
-     END { printf "\n%d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"
 
 step "browser test (www/ in Chromium, scripts/test-browser.sh)"
 # Debian's Chromium, installed only when missing (needs root and apt); playwright-core and
@@ -70,4 +67,11 @@ step "browser test (www/ in Chromium, scripts/test-browser.sh)"
 if [ ! -x "${KEEL_CHROMIUM:-/usr/bin/chromium}" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
-bash scripts/test-browser.sh
+browser=0
+bash scripts/test-browser.sh && browser=1
+
+# One closing line with the totals over every test binary (unit, integration and doc tests)
+# plus the browser test.
+awk -v browser="$browser" '
+    /^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+    END { p += browser; f += 1 - browser; printf "\n%d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"
