@@ -42,7 +42,7 @@ use keel_core::{
     frame::{Frame, encode_frames, parse_frames},
     l1_info::L1BlockInfo,
 };
-use keel_tests::chain::set_fork;
+use keel_tests::chain::activate_through;
 use serde_json::{Value, json};
 
 /// Anvil's first funded dev account.
@@ -371,23 +371,7 @@ fn anvil_rollup(l1_genesis: BlockNumHash, l2_time: u64) -> RollupConfig {
     cfg.l1_system_config_address = address!("00000000000000000000000000000000000dead2");
     cfg.l1_chain_id = CHAIN_ID;
     cfg.l2_chain_id = CHAIN_ID;
-    // No Pectra blob schedule fix (it would also switch off the forks ordered after it, which
-    // the loop below turns on again).
-    set_fork(&mut cfg, Fork::PectraBlobSchedule, None);
-    for fork in [
-        Fork::Regolith,
-        Fork::Canyon,
-        Fork::Delta,
-        Fork::Ecotone,
-        Fork::Fjord,
-        Fork::Granite,
-        Fork::Holocene,
-        Fork::Isthmus,
-    ] {
-        set_fork(&mut cfg, fork, Some(0));
-    }
-    // Jovian off, and with it every later fork.
-    set_fork(&mut cfg, Fork::Jovian, None);
+    activate_through(&mut cfg, Fork::Isthmus, 0);
     cfg
 }
 

@@ -28,22 +28,17 @@ pub fn test_rollup_config(l1: &TestL1) -> RollupConfig {
     cfg.deposit_contract_address = TEST_PORTAL;
     cfg.l1_system_config_address = TEST_SYSTEM_CONFIG;
     cfg.l1_chain_id = l1.chain_id();
-    for fork in Fork::ALL {
-        set_fork_time(&mut cfg, fork, None);
-    }
-    for fork in [
-        Fork::Regolith,
-        Fork::Canyon,
-        Fork::Delta,
-        Fork::Ecotone,
-        Fork::Fjord,
-        Fork::Granite,
-        Fork::Holocene,
-        Fork::Isthmus,
-    ] {
-        set_fork_time(&mut cfg, fork, Some(0));
-    }
+    activate_through(&mut cfg, Fork::Isthmus, 0);
     cfg
+}
+
+/// Activates every fork of the ordered chain from Regolith through `last` at `time` and switches
+/// off every other one (later forks, the Pectra blob schedule fix and Interop).
+pub fn activate_through(cfg: &mut RollupConfig, last: Fork, time: u64) {
+    for fork in Fork::ALL {
+        let on = fork <= last && !matches!(fork, Fork::PectraBlobSchedule | Fork::Interop);
+        set_fork_time(cfg, fork, on.then_some(time));
+    }
 }
 
 /// Sets `fork` to activate at `time` and pushes every later fork of the ordered chain (Regolith

@@ -42,8 +42,8 @@ pub use batcher::{
     Compression, L2Block, TestChannel, TestL2, channel_id, payload, singular_batches, span_batch,
 };
 pub use config::{
-    TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, set_fork, test_blob_schedule,
-    test_rollup_config,
+    TEST_BATCH_INBOX, TEST_PORTAL, TEST_SYSTEM_CONFIG, activate_at, activate_through, set_fork,
+    test_blob_schedule, test_rollup_config,
 };
 pub use fixture::{
     MULTI_FORK_BATCHER_CHANGE_BLOCK, MULTI_FORK_DA_FOOTPRINT_BLOCK, MULTI_FORK_DA_FOOTPRINT_SCALAR,
