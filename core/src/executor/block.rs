@@ -2,11 +2,18 @@
 //! OP block rules of alloy-op-evm's [`OpBlockExecutor`] (system calls, deposit nonces and
 //! receipt versions, L1 fees), the post-state commit into the tries and the sealed header.
 
-use alloc::{collections::BTreeMap, format, string::ToString, vec::Vec};
+use alloc::{
+    collections::BTreeMap,
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 use core::cell::RefCell;
 
 use alloy_consensus::{
-    EMPTY_OMMER_ROOT_HASH, Header, TrieAccount, proofs::ordered_trie_root_with_encoder,
+    EMPTY_OMMER_ROOT_HASH, Header, TrieAccount,
+    proofs::ordered_trie_root_with_encoder,
+    transaction::{Recovered, SignerRecoverable},
 };
 use alloy_eips::{Decodable2718, eip1559::BaseFeeParams, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_evm::{
@@ -31,7 +38,7 @@ use revm::{
     state::AccountInfo,
 };
 
-use super::{ExecError, LazyTrie, PreimageSource};
+use super::{ExecError, LazyTrie, PreimageSource, build::RejectedTx};
 use crate::config::RollupConfig;
 
 /// L2ToL1MessagePasser, whose storage root is the Isthmus `withdrawalsRoot`.
@@ -313,20 +320,80 @@ pub fn execute_block(
     attrs: &OpPayloadAttributes,
     src: &impl PreimageSource,
 ) -> Result<ExecutedBlock, ExecError> {
+    let run = run(config, parent, attrs, &[], src)?;
+    Ok(ExecutedBlock {
+        header: run.header,
+        hash: run.hash,
+        receipts: run.receipts,
+        state: run.accounts,
+    })
+}
+
+/// What [`run`] produced: the sealed block and the post-state it leaves behind.
+pub(crate) struct Run {
+    pub(crate) header: Header,
+    pub(crate) hash: B256,
+    /// The transactions included, in order (EIP-2718 bytes).
+    pub(crate) transactions: Vec<Bytes>,
+    pub(crate) receipts: Vec<OpReceiptEnvelope>,
+    /// Pool transactions left out.
+    pub(crate) rejected: Vec<RejectedTx>,
+    /// The post-state account trie.
+    pub(crate) accounts: LazyTrie,
+    /// The post-state storage tries of the accounts the block changed.
+    pub(crate) storage: Vec<LazyTrie>,
+    /// Code of the contracts the block created, keyed by code hash.
+    pub(crate) contracts: Vec<(B256, Bytes)>,
+    /// The message passer's post-state storage root, if the block changed it or the header
+    /// carries it (Isthmus `withdrawalsRoot`).
+    pub(crate) message_passer_root: Option<B256>,
+}
+
+/// Decodes and recovers a transaction, the reason as text on failure.
+fn recover(raw: &Bytes) -> Result<Recovered<OpTxEnvelope>, String> {
+    let tx = OpTxEnvelope::decode_2718(&mut raw.as_ref())
+        .map_err(|e| format!("does not decode: {e}"))?;
+    SignerRecoverable::try_into_recovered(tx)
+        .map_err(|e| format!("signature does not recover: {e}"))
+}
+
+/// Why a pool transaction may not even be tried, if so.
+fn pool_precheck(config: &RollupConfig, raw: &Bytes) -> Result<Recovered<OpTxEnvelope>, String> {
+    if raw.first() == Some(&op_alloy_consensus::DEPOSIT_TX_TYPE_ID) {
+        return Err("deposit transactions come only from the payload attributes".to_string());
+    }
+    let tx = recover(raw)?;
+    match alloy_consensus::Transaction::chain_id(tx.inner()) {
+        Some(id) if id != config.l2_chain_id => {
+            Err(format!("chain id {id} is not the chain's {}", config.l2_chain_id))
+        }
+        _ => Ok(tx),
+    }
+}
+
+/// Executes the attributes' transactions (each must be valid) and then, unless the attributes
+/// say `noTxPool`, each of `pool` that is valid at that point (the others are rejected with
+/// the state untouched); commits the post-state and seals the header. The single execution
+/// path of [`execute_block`] and [`super::build_block`].
+pub(crate) fn run(
+    config: &RollupConfig,
+    parent: &Header,
+    attrs: &OpPayloadAttributes,
+    pool: &[Bytes],
+    src: &impl PreimageSource,
+) -> Result<Run, ExecError> {
     let timestamp = attrs.payload_attributes.timestamp;
     let gas_limit = attrs.gas_limit.ok_or(ExecError::MissingGasLimit)?;
     let parent_hash = parent.hash_slow();
     let base_fee = next_base_fee(config, parent)?;
     let extra_data = extra_data(config, attrs, timestamp)?;
 
-    let mut txs = Vec::new();
-    for (index, raw) in attrs.transactions.iter().flatten().enumerate() {
-        let tx = OpTxEnvelope::decode_2718(&mut raw.as_ref())
-            .map_err(|e| ExecError::InvalidTransaction { index, reason: e.to_string() })?;
-        let tx = alloy_consensus::transaction::SignerRecoverable::try_into_recovered(tx)
-            .map_err(|e| ExecError::InvalidTransaction { index, reason: e.to_string() })?;
-        txs.push(tx);
+    let forced = attrs.transactions.as_deref().unwrap_or_default();
+    let mut txs = Vec::with_capacity(forced.len());
+    for (index, raw) in forced.iter().enumerate() {
+        txs.push(recover(raw).map_err(|reason| ExecError::InvalidTransaction { index, reason })?);
     }
+    let pool = if attrs.no_tx_pool == Some(true) { &[][..] } else { pool };
 
     let spec = hardforks(config);
     let env = evm_env_for_op_next_block(
@@ -366,6 +433,23 @@ pub fn execute_block(
     for tx in &txs {
         executor.execute_transaction(tx.as_recovered_ref()).map_err(typed)?;
     }
+    let mut transactions = forced.to_vec();
+    let mut rejected = Vec::new();
+    for raw in pool {
+        let outcome = pool_precheck(config, raw).and_then(|tx| {
+            executor.execute_transaction(tx.as_recovered_ref()).map_err(|e| format!("{e}"))
+        });
+        match outcome {
+            Ok(_) => transactions.push(raw.clone()),
+            Err(reason) => {
+                // A state-source failure is no fault of the transaction: abort, typed.
+                if let Some(err) = failure.borrow_mut().take() {
+                    return Err(err);
+                }
+                rejected.push(RejectedTx { hash: keccak256(raw), reason });
+            }
+        }
+    }
     let (evm, BlockExecutionResult { receipts, gas_used, blob_gas_used, .. }) =
         executor.finish().map_err(typed)?;
     let mut state = evm.into_db();
@@ -379,6 +463,7 @@ pub fn execute_block(
     changed.sort_by_key(|(address, _)| **address);
     let mut updates = Vec::new();
     let mut removals = Vec::new();
+    let mut storage = Vec::new();
     for (address, account) in changed {
         let Some(info) = &account.info else {
             removals.push(*address);
@@ -410,6 +495,7 @@ pub fn execute_block(
             code_hash: info.code_hash,
         };
         updates.push((*address, account));
+        storage.push(trie);
     }
     let mut message_passer_root = None;
     for (address, account) in &updates {
@@ -423,18 +509,20 @@ pub fn execute_block(
     }
     let state_root = db.accounts.root();
 
-    let transactions_root = ordered_trie_root_with_encoder(
-        attrs.transactions.as_deref().unwrap_or_default(),
-        |tx: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(tx),
-    );
+    let transactions_root =
+        ordered_trie_root_with_encoder(&transactions, |tx: &Bytes, buf: &mut Vec<u8>| {
+            buf.extend_from_slice(tx)
+        });
     let receipts_root = receipts_root(&receipts);
     let logs_bloom = receipts.iter().fold(Bloom::ZERO, |bloom, r| bloom | r.logs_bloom());
     let isthmus = active(config.isthmus_time, timestamp);
     let withdrawals_root = if isthmus {
-        Some(match message_passer_root {
+        let root = match message_passer_root {
             Some(root) => root,
             None => db.account(MESSAGE_PASSER)?.map_or(EMPTY_ROOT_HASH, |a| a.storage_root),
-        })
+        };
+        message_passer_root = Some(root);
+        Some(root)
     } else if active(config.canyon_time, timestamp) {
         Some(EMPTY_ROOT_HASH)
     } else {
@@ -472,5 +560,22 @@ pub fn execute_block(
         slot_number: None,
     };
     let hash = header.hash_slow();
-    Ok(ExecutedBlock { header, hash, receipts, state: db.accounts })
+    let contracts = bundle
+        .contracts
+        .values()
+        .map(|code| code.original_bytes())
+        .filter(|code| !code.is_empty())
+        .map(|code| (keccak256(&code), code))
+        .collect();
+    Ok(Run {
+        header,
+        hash,
+        transactions,
+        receipts,
+        rejected,
+        accounts: db.accounts,
+        storage,
+        contracts,
+        message_passer_root,
+    })
 }

@@ -3,12 +3,15 @@
 //!
 //! * [`block`]: [`execute_block`], re-executing a block from its parent header and payload
 //!   attributes into an [`ExecutedBlock`] (sealed header, hash, receipts).
+//! * [`build`]: [`build_block`], building a block from attributes and pool transactions into a
+//!   [`BuiltBlock`] that also carries the preimages of its post-state.
 //! * [`fixture`]: the `fixture.json` format of recorded blocks ([`ExecutorFixture`]).
 //! * [`witness`]: the `witness.bin` preimage store ([`WitnessStore`]) and the host-IO trait.
 //! * [`trie`]: a Merkle-Patricia trie whose nodes are resolved only when a lookup or update has
 //!   to descend into them ([`LazyTrie`]), so execution reads no more than the witness holds.
 
 pub mod block;
+pub mod build;
 pub mod fixture;
 pub mod trie;
 pub mod witness;
@@ -17,6 +20,7 @@ pub use block::{
     ExecutedBlock, MESSAGE_PASSER, execute_block, execute_block_or_deposits_only, output_root_v0,
     receipts_root,
 };
+pub use build::{BuiltBlock, RejectedTx, build_block};
 pub use fixture::{ExecutorFixture, FixtureChain, FixtureError};
 pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};

@@ -12,7 +12,7 @@
 
 use alloc::{boxed::Box, vec::Vec};
 
-use alloy_primitives::{B256, keccak256};
+use alloy_primitives::{B256, Bytes, keccak256};
 use alloy_trie::{
     EMPTY_ROOT_HASH, Nibbles, TrieMask,
     nodes::{BranchNodeRef, ExtensionNodeRef, LeafNodeRef, RlpNode, TrieNode},
@@ -277,19 +277,25 @@ fn remove(node: &mut Node, path: Nibbles, src: &impl PreimageSource) -> Result<b
 }
 
 /// RLP reference of `node` as its parent embeds it (inline if under 32 bytes, else its hash).
-fn node_ref(node: &Node, buf: &mut Vec<u8>) -> RlpNode {
+/// `sink` sees every resolved node referenced by hash, with its encoding.
+fn node_ref<F: FnMut(B256, &[u8])>(node: &Node, buf: &mut Vec<u8>, sink: &mut F) -> RlpNode {
     match node {
         Node::Empty => RlpNode::from_rlp(&[alloy_rlp::EMPTY_STRING_CODE]),
         Node::Hash(hash) => RlpNode::word_rlp(hash),
         _ => {
-            encode(node, buf);
-            RlpNode::from_rlp(buf)
+            encode(node, buf, sink);
+            let rlp = RlpNode::from_rlp(buf);
+            if let Some(hash) = rlp.as_hash() {
+                sink(hash, buf);
+            }
+            rlp
         }
     }
 }
 
-/// Writes the full RLP encoding of a resolved `node` into `buf` (cleared first).
-fn encode(node: &Node, buf: &mut Vec<u8>) {
+/// Writes the full RLP encoding of a resolved `node` into `buf` (cleared first); `sink` sees
+/// the hashed nodes below it (see [`node_ref`]).
+fn encode<F: FnMut(B256, &[u8])>(node: &Node, buf: &mut Vec<u8>, sink: &mut F) {
     match node {
         Node::Empty | Node::Hash(_) => {
             buf.clear();
@@ -300,7 +306,7 @@ fn encode(node: &Node, buf: &mut Vec<u8>) {
             alloy_rlp::Encodable::encode(&LeafNodeRef::new(key, value), buf);
         }
         Node::Extension { key, child } => {
-            let child = node_ref(child, buf);
+            let child = node_ref(child, buf, sink);
             buf.clear();
             alloy_rlp::Encodable::encode(&ExtensionNodeRef::new(key, &child), buf);
         }
@@ -309,7 +315,7 @@ fn encode(node: &Node, buf: &mut Vec<u8>) {
             let mut mask = TrieMask::default();
             for (nibble, child) in children.iter().enumerate() {
                 if *child != Node::Empty {
-                    stack.push(node_ref(child, buf));
+                    stack.push(node_ref(child, buf, sink));
                     // `nibble` < 16, so the cast is exact.
                     mask.set_bit(nibble as u8);
                 }
@@ -369,10 +375,27 @@ impl LazyTrie {
             Node::Hash(hash) => *hash,
             node => {
                 let mut buf = Vec::new();
-                encode(node, &mut buf);
+                encode(node, &mut buf, &mut |_, _| {});
                 keccak256(&buf)
             }
         }
+    }
+
+    /// Every node of the trie that is known (resolved or created) and referenced by hash, as
+    /// `(keccak256(rlp), rlp)`: the root (whatever its length) and each node of 32 bytes or
+    /// more below it. Subtries never resolved are left out (their nodes are already stored
+    /// wherever they were read from). This is what a database must keep to read the trie later.
+    pub fn hashed_nodes(&self) -> Vec<(B256, Bytes)> {
+        let mut out = Vec::new();
+        if matches!(self.root, Node::Empty | Node::Hash(_)) {
+            return out;
+        }
+        let mut buf = Vec::new();
+        encode(&self.root, &mut buf, &mut |hash, rlp: &[u8]| {
+            out.push((hash, Bytes::copy_from_slice(rlp)));
+        });
+        out.push((keccak256(&buf), Bytes::from(buf)));
+        out
     }
 
     fn path(key: &[u8]) -> Result<Nibbles, ExecError> {
@@ -388,7 +411,6 @@ mod tests {
     use super::*;
     use crate::executor::WitnessStore;
     use alloc::collections::BTreeMap;
-    use alloy_primitives::Bytes;
     use alloy_trie::HashBuilder;
 
     /// A deterministic pseudo-random byte stream.
@@ -420,7 +442,7 @@ mod tests {
         }
         let mut buf = Vec::new();
         if !matches!(node, Node::Empty | Node::Hash(_)) {
-            encode(node, &mut buf);
+            encode(node, &mut buf, &mut |_, _| {});
             if buf.len() >= 32 {
                 store.insert(Bytes::from(buf));
             }
@@ -499,6 +521,43 @@ mod tests {
             entries.insert(fresh, b"fresh".to_vec());
             assert_eq!(lazy.root(), reference_root(&entries), "round {round}");
         }
+    }
+
+    #[test]
+    fn hashed_nodes_make_the_updated_trie_readable() {
+        let mut rng = Rng(5);
+        for round in 0..30 {
+            let mut entries = random_entries(&mut rng, 2 + round % 20);
+            let mut full = LazyTrie::empty();
+            let none = WitnessStore::new();
+            for (key, value) in &entries {
+                full.insert(key.as_slice(), value.clone(), &none).unwrap();
+            }
+            // The whole trie's export equals what a full walk stores (plus a short root).
+            let mut walked = WitnessStore::new();
+            collect(&full.root, &mut walked);
+            let mut exported = WitnessStore::new();
+            for (hash, rlp) in full.hashed_nodes() {
+                assert_eq!(exported.insert(rlp), hash);
+            }
+            assert!(walked.iter().all(|(k, _)| exported.get(k).is_some()), "round {round}");
+            assert!(exported.get(&full.root()).is_some());
+            // Update lazily; parent nodes + export read every key of the new trie.
+            let mut lazy = LazyTrie::new(full.root());
+            let fresh = B256::repeat_byte(round as u8 + 1);
+            lazy.insert(fresh.as_slice(), b"fresh".to_vec(), &exported).unwrap();
+            entries.insert(fresh, b"fresh".to_vec());
+            let mut store = exported.clone();
+            for (_, rlp) in lazy.hashed_nodes() {
+                store.insert(rlp);
+            }
+            let mut reread = LazyTrie::new(lazy.root());
+            for (key, value) in &entries {
+                assert_eq!(reread.get(key.as_slice(), &store).unwrap().as_ref(), Some(value));
+            }
+        }
+        assert!(LazyTrie::empty().hashed_nodes().is_empty());
+        assert!(LazyTrie::new(B256::repeat_byte(1)).hashed_nodes().is_empty());
     }
 
     #[test]
