@@ -54,7 +54,9 @@ struct TrieDb<'a, S> {
     /// Storage tries opened so far, with the storage root each account had in the parent.
     storage: BTreeMap<Address, LazyTrie>,
     parent_number: u64,
-    parent_hash: B256,
+    /// Hashes of the parent and its ancestors found so far: entry `i` is the hash of block
+    /// `parent_number - i` (the parent's own `parentHash` is known without a lookup).
+    ancestors: Vec<B256>,
     /// The first database error, kept typed: revm wraps it into its own error types.
     failure: &'a RefCell<Option<ExecError>>,
 }
@@ -132,12 +134,59 @@ impl<S: PreimageSource> Database for TrieDb<'_, S> {
         }
     }
 
+    /// BLOCKHASH: the parent's hash, or an older one (revm asks only for the 256 most recent)
+    /// found by walking header preimages back from the parent, each keyed by its hash.
     fn block_hash(&mut self, number: u64) -> Result<B256, ExecError> {
-        if number == self.parent_number {
-            return Ok(self.parent_hash);
+        let depth = match self.parent_number.checked_sub(number) {
+            // At most 256, so the cast is exact.
+            Some(depth) if depth <= BLOCK_HASH_HISTORY => depth as usize,
+            _ => return self.fail(ExecError::MissingBlockHash(number)),
+        };
+        while self.ancestors.len() <= depth {
+            let (Some(&hash), Some(known)) =
+                (self.ancestors.last(), u64::try_from(self.ancestors.len()).ok())
+            else {
+                return self.fail(ExecError::MissingBlockHash(number));
+            };
+            // `hash` names block `parent_number - (len - 1)`; its header names the one before.
+            let expected = self.parent_number.saturating_sub(known.saturating_sub(1));
+            let parent_hash = match self.src.preimage(hash) {
+                Ok(rlp) => match decode_header(&rlp, hash, expected) {
+                    Ok(header) => header.parent_hash,
+                    Err(e) => return self.fail(e),
+                },
+                Err(ExecError::MissingPreimage(_)) => {
+                    return self.fail(ExecError::MissingBlockHash(number));
+                }
+                Err(e) => return self.fail(e),
+            };
+            self.ancestors.push(parent_hash);
         }
-        self.fail(ExecError::MissingBlockHash(number))
+        match self.ancestors.get(depth) {
+            Some(hash) => Ok(*hash),
+            None => self.fail(ExecError::MissingBlockHash(number)),
+        }
     }
+}
+
+/// How far back BLOCKHASH reaches.
+const BLOCK_HASH_HISTORY: u64 = 256;
+
+/// Decodes the header preimage of `hash`, which must be block `number`.
+fn decode_header(rlp: &[u8], hash: B256, number: u64) -> Result<Header, ExecError> {
+    let invalid = |reason| ExecError::InvalidBlockHeader { hash, reason };
+    if keccak256(rlp) != hash {
+        return Err(invalid("preimage does not hash to it"));
+    }
+    let mut buf = rlp;
+    let header = Header::decode(&mut buf).map_err(|_| invalid("not an RLP header"))?;
+    if !buf.is_empty() {
+        return Err(invalid("trailing bytes after the header"));
+    }
+    if header.number != number {
+        return Err(invalid("header has another block number"));
+    }
+    Ok(header)
 }
 
 /// A block re-executed on its parent state.
@@ -415,7 +464,11 @@ pub(crate) fn run(
         accounts: LazyTrie::new(parent.state_root),
         storage: BTreeMap::new(),
         parent_number: parent.number,
-        parent_hash,
+        ancestors: if parent.number == 0 {
+            Vec::from([parent_hash])
+        } else {
+            Vec::from([parent_hash, parent.parent_hash])
+        },
         failure: &failure,
     };
     let state = State::builder().with_database(db).with_bundle_update().build();
@@ -578,4 +631,98 @@ pub(crate) fn run(
         contracts,
         message_passer_root,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::WitnessStore;
+
+    /// Headers of blocks `first..=last`, each naming the previous one as its parent.
+    fn chain(first: u64, last: u64) -> Vec<Header> {
+        let mut out: Vec<Header> = Vec::new();
+        for number in first..=last {
+            let parent_hash = out.last().map_or(B256::repeat_byte(0xee), Header::hash_slow);
+            out.push(Header { number, parent_hash, ..Default::default() });
+        }
+        out
+    }
+
+    fn db<'a>(
+        src: &'a WitnessStore,
+        parent: &Header,
+        failure: &'a RefCell<Option<ExecError>>,
+    ) -> TrieDb<'a, WitnessStore> {
+        TrieDb {
+            src,
+            accounts: LazyTrie::new(parent.state_root),
+            storage: BTreeMap::new(),
+            parent_number: parent.number,
+            ancestors: Vec::from([parent.hash_slow(), parent.parent_hash]),
+            failure,
+        }
+    }
+
+    #[test]
+    fn block_hash_walks_header_preimages() {
+        let headers = chain(1000, 1300);
+        let parent = headers.last().unwrap();
+        let mut store = WitnessStore::new();
+        for header in &headers[..headers.len() - 1] {
+            store.insert(Bytes::from(alloy_rlp::encode(header)));
+        }
+        let failure = RefCell::new(None);
+        let mut db = db(&store, parent, &failure);
+        assert_eq!(db.block_hash(1300).unwrap(), parent.hash_slow());
+        assert_eq!(db.block_hash(1299).unwrap(), parent.parent_hash);
+        // Out of order: deep first, then shallower from the cache.
+        assert_eq!(db.block_hash(1044).unwrap(), headers[44].hash_slow());
+        assert_eq!(db.block_hash(1200).unwrap(), headers[200].hash_slow());
+        assert_eq!(db.ancestors.len(), 257);
+        // 256 back is the oldest BLOCKHASH can see; older or future blocks have no hash.
+        assert_eq!(db.block_hash(1300 - 257), Err(ExecError::MissingBlockHash(1043)));
+        assert_eq!(db.block_hash(1301), Err(ExecError::MissingBlockHash(1301)));
+        assert_eq!(failure.borrow().clone(), Some(ExecError::MissingBlockHash(1043)));
+
+        // Only the parent's own header is known without preimages.
+        let empty = WitnessStore::new();
+        let failure = RefCell::new(None);
+        let mut db = self::db(&empty, parent, &failure);
+        assert_eq!(db.block_hash(1299).unwrap(), parent.parent_hash);
+        assert_eq!(db.block_hash(1298), Err(ExecError::MissingBlockHash(1298)));
+    }
+
+    #[test]
+    fn block_hash_walk_rejects_a_gap_or_a_wrong_header() {
+        let headers = chain(10, 20);
+        let parent = headers.last().unwrap();
+        let mut store = WitnessStore::new();
+        for header in headers.iter().filter(|h| h.number != 15 && h.number != 20) {
+            store.insert(Bytes::from(alloy_rlp::encode(header)));
+        }
+        let failure = RefCell::new(None);
+        let mut db = db(&store, parent, &failure);
+        assert_eq!(db.block_hash(16).unwrap(), headers[6].hash_slow());
+        // Block 15's header is missing, so block 14's hash cannot be learned.
+        assert_eq!(db.block_hash(14), Err(ExecError::MissingBlockHash(14)));
+
+        // A preimage under a block hash that is not a header, or is another block's header.
+        let mut store = WitnessStore::new();
+        let junk = store.insert(Bytes::from_static(b"not a header"));
+        let fake_parent = Header { number: 5, parent_hash: junk, ..Default::default() };
+        let failure = RefCell::new(None);
+        let err = self::db(&store, &fake_parent, &failure).block_hash(3).unwrap_err();
+        assert_eq!(err, ExecError::InvalidBlockHeader { hash: junk, reason: "not an RLP header" });
+        let wrong = headers[0].clone();
+        let wrong_hash = store.insert(Bytes::from(alloy_rlp::encode(&wrong)));
+        let fake_parent = Header { number: 5, parent_hash: wrong_hash, ..Default::default() };
+        let err = self::db(&store, &fake_parent, &failure).block_hash(3).unwrap_err();
+        assert_eq!(
+            err,
+            ExecError::InvalidBlockHeader {
+                hash: wrong_hash,
+                reason: "header has another block number"
+            }
+        );
+    }
 }

@@ -58,9 +58,18 @@ pub enum ExecError {
         /// The slot index.
         slot: U256,
     },
-    /// BLOCKHASH asked for a block other than the parent, whose header the source lacks.
+    /// BLOCKHASH asked for a block older than the parent's parent, and the walk back over
+    /// header preimages (each keyed by its block hash) found one missing.
     #[error("no header preimage for block {0}")]
     MissingBlockHash(u64),
+    /// A header preimage met walking back for BLOCKHASH is not the header it should be.
+    #[error("header preimage {hash} is invalid: {reason}")]
+    InvalidBlockHeader {
+        /// The block hash it was looked up by.
+        hash: B256,
+        /// What was wrong.
+        reason: &'static str,
+    },
     /// The parent's Holocene `extraData` does not hold EIP-1559 parameters.
     #[error("parent extraData carries no valid EIP-1559 parameters")]
     InvalidParentExtraData,
