@@ -31,6 +31,9 @@ enum Command {
     /// Re-execute a recorded L2 block (fixture.json + witness.bin) and check its hash.
     #[command(after_long_help = crate::execute::FORMAT_HELP)]
     Execute(crate::execute::ExecuteArgs),
+    /// Run an Engine API execution client (local devnets and tests) on keel's executor.
+    #[command(after_long_help = crate::engine::ENGINE_HELP)]
+    Engine(crate::engine::EngineArgs),
 }
 
 /// What `keel inspect` decodes. Inputs may be raw bytes or hex text (with or without `0x`);
@@ -91,6 +94,7 @@ impl Cli {
             Command::Derive(args) => crate::derive::run(args),
             Command::Record(args) => crate::record::run(args),
             Command::Execute(args) => crate::execute::run(args),
+            Command::Engine(args) => crate::engine::run(args),
         }
     }
 }

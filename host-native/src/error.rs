@@ -41,6 +41,9 @@ pub(crate) enum CliError {
     /// `keel execute` could not execute the block, or its hash differs from the fixture's.
     #[error("execution failed: {0}")]
     Execute(String),
+    /// `keel engine` could not start or failed.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
     /// Output could not be written.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

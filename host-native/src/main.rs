@@ -2,6 +2,7 @@
 
 mod cli;
 mod derive;
+mod engine;
 mod error;
 mod execute;
 mod inspect;

@@ -1,0 +1,78 @@
+//! The executor API the engine uses, in one place: `build_block` from keel-core, and (until
+//! keel-core exports them) stand-ins for `genesis_block`, `account_proof` and `read_account`.
+
+use alloy_consensus::{Header, TrieAccount};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+pub(crate) use keel_core::executor::build_block;
+use keel_core::{
+    config::RollupConfig,
+    executor::{ExecError, LazyTrie, PreimageSource},
+};
+
+/// A genesis block and the preimages of its state.
+#[derive(Debug, Clone)]
+pub(crate) struct GenesisBlock {
+    /// The header.
+    pub(crate) header: Header,
+    /// Its hash.
+    pub(crate) hash: B256,
+    /// State trie nodes and code.
+    pub(crate) preimages: Vec<(B256, Bytes)>,
+}
+
+/// Builds the genesis block (stand-in: not available yet).
+pub(crate) fn genesis_block(
+    _config: &RollupConfig,
+    _genesis: &alloy_genesis::Genesis,
+) -> Result<GenesisBlock, String> {
+    Err("genesis_block is not available in keel-core yet".into())
+}
+
+/// One storage proof.
+#[derive(Debug, Clone)]
+pub(crate) struct StorageProof {
+    /// Its value.
+    pub(crate) value: U256,
+    /// Trie nodes from the root.
+    pub(crate) proof: Vec<Bytes>,
+}
+
+/// An EIP-1186 account proof.
+#[derive(Debug, Clone)]
+pub(crate) struct AccountProof {
+    /// Balance.
+    pub(crate) balance: U256,
+    /// Nonce.
+    pub(crate) nonce: u64,
+    /// Code hash.
+    pub(crate) code_hash: B256,
+    /// Storage root.
+    pub(crate) storage_root: B256,
+    /// Account trie nodes from the root.
+    pub(crate) account_proof: Vec<Bytes>,
+    /// One per slot asked.
+    pub(crate) storage_proofs: Vec<StorageProof>,
+}
+
+/// An account proof (stand-in: not available yet).
+pub(crate) fn account_proof(
+    _state_root: B256,
+    _address: Address,
+    _slots: &[B256],
+    _src: &impl PreimageSource,
+) -> Result<AccountProof, ExecError> {
+    Err(ExecError::Execution("account_proof is not available in keel-core yet".into()))
+}
+
+/// The account at `address` in the state under `state_root`.
+pub(crate) fn read_account(
+    state_root: B256,
+    address: Address,
+    src: &impl PreimageSource,
+) -> Result<Option<TrieAccount>, ExecError> {
+    let mut trie = LazyTrie::new(state_root);
+    let Some(rlp) = trie.get(keccak256(address).as_slice(), src)? else { return Ok(None) };
+    alloy_rlp::Decodable::decode(&mut rlp.as_slice())
+        .map(Some)
+        .map_err(|_| ExecError::InvalidAccount(address))
+}

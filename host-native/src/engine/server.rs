@@ -1,0 +1,87 @@
+//! The HTTP servers: the JWT-authenticated Engine API server (`engine_` and `eth_`) and the
+//! optional unauthenticated `eth_` server. Both POST JSON-RPC to `/`.
+
+use std::sync::{Arc, Mutex};
+
+use alloy_rpc_types_engine::JwtSecret;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header::CONTENT_TYPE},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use tokio::{net::TcpListener, sync::watch};
+
+use super::{Node, api, eth, jwt, rpc};
+
+/// Largest request body accepted (an execution payload at a high gas limit is a few MiB).
+const MAX_BODY_BYTES: usize = 64 << 20;
+
+/// Which server a request reached.
+#[derive(Clone)]
+struct ServerState {
+    node: Arc<Mutex<Node>>,
+    /// `Some` on the authenticated Engine API server.
+    secret: Option<Arc<JwtSecret>>,
+}
+
+/// Serves JSON-RPC on `listener` until `shutdown` turns true. With a secret, requests need a
+/// valid JWT and may call `engine_` methods; without, only `eth_` methods are available.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    node: Arc<Mutex<Node>>,
+    secret: Option<JwtSecret>,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let state = ServerState { node, secret: secret.map(Arc::new) };
+    let router = Router::new()
+        .route("/", post(handle))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            // Either a true value or a dropped sender ends the server.
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+async fn handle(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(secret) = &state.secret
+        && let Err(e) = jwt::authorize(secret, &headers)
+    {
+        tracing::warn!(error = %e, "rejected Engine API request");
+        return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
+    }
+    let authenticated = state.secret.is_some();
+    let node = state.node.clone();
+    // Execution is CPU-bound and the store is synchronous: run calls off the async workers,
+    // one at a time (the engine's state changes are strictly ordered).
+    let result = tokio::task::spawn_blocking(move || {
+        let mut node = node.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        rpc::handle_body(&body, |call| {
+            if authenticated {
+                api::dispatch(&mut node, call)
+            } else {
+                eth::dispatch(&mut node, call)
+            }
+        })
+    })
+    .await;
+    match result {
+        Ok(Some(value)) => {
+            let mut response = value.to_string().into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        Ok(None) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "request handler failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
