@@ -271,11 +271,11 @@ fn hardforks(config: &RollupConfig) -> OpChainHardforks {
     ])
 }
 
-fn active(time: Option<u64>, timestamp: u64) -> bool {
+pub(crate) fn active(time: Option<u64>, timestamp: u64) -> bool {
     time.is_some_and(|t| timestamp >= t)
 }
 
-fn canyon_params(config: &RollupConfig) -> BaseFeeParams {
+pub(crate) fn canyon_params(config: &RollupConfig) -> BaseFeeParams {
     let op = &config.chain_op_config;
     BaseFeeParams::new(u128::from(op.eip1559_denominator_canyon), u128::from(op.eip1559_elasticity))
 }

@@ -6,6 +6,8 @@
 //! * [`build`]: [`build_block`], building a block from attributes and pool transactions into a
 //!   [`BuiltBlock`] that also carries the preimages of its post-state.
 //! * [`fixture`]: the `fixture.json` format of recorded blocks ([`ExecutorFixture`]).
+//! * [`genesis`]: [`genesis_block`], the L2 genesis block (and its state's preimages) from an
+//!   op-geth `genesis.json`.
 //! * [`witness`]: the `witness.bin` preimage store ([`WitnessStore`]) and the host-IO trait.
 //! * [`trie`]: a Merkle-Patricia trie whose nodes are resolved only when a lookup or update has
 //!   to descend into them ([`LazyTrie`]), so execution reads no more than the witness holds.
@@ -13,6 +15,7 @@
 pub mod block;
 pub mod build;
 pub mod fixture;
+pub mod genesis;
 pub mod trie;
 pub mod witness;
 
@@ -22,6 +25,7 @@ pub use block::{
 };
 pub use build::{BuiltBlock, RejectedTx, build_block};
 pub use fixture::{ExecutorFixture, FixtureChain, FixtureError};
+pub use genesis::{GENESIS_BASE_FEE, GenesisBlock, GenesisError, genesis_block, parse_genesis};
 pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};
 
