@@ -80,13 +80,17 @@ fn is_state_error(e: &ExecError) -> bool {
             | ExecError::InvalidAccount(_)
             | ExecError::InvalidStorage { .. }
             | ExecError::MissingBlockHash(_)
+            | ExecError::InvalidBlockHeader { .. }
     )
 }
 
 fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value, RpcError> {
     p.at_most(2)?;
     let state: ForkchoiceState = p.required(0, "forkchoiceState")?;
-    let attrs: Option<OpPayloadAttributes> = p.optional(1, "payloadAttributes")?;
+    let attrs = match p.optional::<Value>(1, "payloadAttributes")? {
+        Some(value) => Some(payload::parse_attributes(value)?),
+        None => None,
+    };
     if let Some(attrs) = &attrs {
         payload::check_attributes_version(&node.config, version, attrs)?;
     }

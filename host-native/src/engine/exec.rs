@@ -1,32 +1,11 @@
-//! The executor API the engine uses, in one place: `build_block` from keel-core, and (until
-//! keel-core exports them) stand-ins for `genesis_block`, `account_proof` and `read_account`.
+//! The executor API the engine uses, in one place: `build_block` and `genesis_block` from
+//! keel-core, and (until keel-core exports them) stand-ins for `account_proof` and
+//! `read_account`.
 
-use alloy_consensus::{Header, TrieAccount};
+use alloy_consensus::TrieAccount;
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
-pub(crate) use keel_core::executor::build_block;
-use keel_core::{
-    config::RollupConfig,
-    executor::{ExecError, LazyTrie, PreimageSource},
-};
-
-/// A genesis block and the preimages of its state.
-#[derive(Debug, Clone)]
-pub(crate) struct GenesisBlock {
-    /// The header.
-    pub(crate) header: Header,
-    /// Its hash.
-    pub(crate) hash: B256,
-    /// State trie nodes and code.
-    pub(crate) preimages: Vec<(B256, Bytes)>,
-}
-
-/// Builds the genesis block (stand-in: not available yet).
-pub(crate) fn genesis_block(
-    _config: &RollupConfig,
-    _genesis: &alloy_genesis::Genesis,
-) -> Result<GenesisBlock, String> {
-    Err("genesis_block is not available in keel-core yet".into())
-}
+pub(crate) use keel_core::executor::{build_block, genesis_block};
+use keel_core::executor::{ExecError, LazyTrie, PreimageSource};
 
 /// One storage proof.
 #[derive(Debug, Clone)]

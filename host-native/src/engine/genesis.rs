@@ -73,16 +73,10 @@ pub(crate) fn load(path: &Path, dictionary: Option<&Path>) -> Result<Genesis, Ge
     } else {
         raw
     };
-    let bad_json = |e: serde_json::Error| GenesisFileError::Json {
+    keel_core::executor::parse_genesis(&json).map_err(|e| GenesisFileError::Json {
         path: path.display().to_string(),
         reason: e.to_string(),
-    };
-    let mut value: serde_json::Value = serde_json::from_slice(&json).map_err(bad_json)?;
-    // Registry files write absent top-level fields (`config`, `excessBlobGas`) as null.
-    if let Some(object) = value.as_object_mut() {
-        object.retain(|_, v| !v.is_null());
-    }
-    serde_json::from_value(value).map_err(bad_json)
+    })
 }
 
 fn decompress(path: &Path, raw: &[u8], dict_path: &Path) -> Result<Vec<u8>, GenesisFileError> {

@@ -56,6 +56,23 @@ impl EngineFork {
     }
 }
 
+/// Parses payload attributes, taking `minBaseFee` as the spec's QUANTITY (hex string) as
+/// well as a JSON number (op-alloy's serde form).
+pub(crate) fn parse_attributes(mut value: Value) -> Result<OpPayloadAttributes, RpcError> {
+    if let Some(field) = value.get_mut("minBaseFee")
+        && let Some(text) = field.as_str()
+    {
+        let digits = text
+            .strip_prefix("0x")
+            .ok_or_else(|| RpcError::invalid_params("minBaseFee must be a hex quantity"))?;
+        let number = u64::from_str_radix(digits, 16)
+            .map_err(|e| RpcError::invalid_params(format!("minBaseFee: {e}")))?;
+        *field = Value::from(number);
+    }
+    serde_json::from_value(value)
+        .map_err(|e| RpcError::invalid_params(format!("payloadAttributes: {e}")))
+}
+
 /// Checks the shape and fork of `engine_forkchoiceUpdatedV{version}` payload attributes:
 /// -32602 for a structure of the wrong version, -38005 for a timestamp outside the method's
 /// forks.
@@ -441,6 +458,22 @@ mod tests {
 
     fn code(r: Result<(), RpcError>) -> i64 {
         r.err().map_or(0, |e| e.code)
+    }
+
+    #[test]
+    fn min_base_fee_as_quantity_or_number() {
+        let base = serde_json::json!({
+            "timestamp": "0x5", "prevRandao": B256::ZERO, "suggestedFeeRecipient": Address::ZERO,
+        });
+        let mut hex = base.clone();
+        hex["minBaseFee"] = "0x10".into();
+        assert_eq!(parse_attributes(hex).unwrap().min_base_fee, Some(16));
+        let mut num = base.clone();
+        num["minBaseFee"] = 16.into();
+        assert_eq!(parse_attributes(num).unwrap().min_base_fee, Some(16));
+        let mut bad = base;
+        bad["minBaseFee"] = "16".into();
+        assert_eq!(parse_attributes(bad).unwrap_err().code, -32602);
     }
 
     #[test]
