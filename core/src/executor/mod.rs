@@ -8,6 +8,8 @@
 //! * [`fixture`]: the `fixture.json` format of recorded blocks ([`ExecutorFixture`]).
 //! * [`genesis`]: [`genesis_block`], the L2 genesis block (and its state's preimages) from an
 //!   op-geth `genesis.json`.
+//! * [`proof`]: [`account_proof`] / [`read_account`], accounts and slots at a state root with
+//!   their EIP-1186 proofs.
 //! * [`witness`]: the `witness.bin` preimage store ([`WitnessStore`]) and the host-IO trait.
 //! * [`trie`]: a Merkle-Patricia trie whose nodes are resolved only when a lookup or update has
 //!   to descend into them ([`LazyTrie`]), so execution reads no more than the witness holds.
@@ -16,6 +18,7 @@ pub mod block;
 pub mod build;
 pub mod fixture;
 pub mod genesis;
+pub mod proof;
 pub mod trie;
 pub mod witness;
 
@@ -26,6 +29,7 @@ pub use block::{
 pub use build::{BuiltBlock, RejectedTx, build_block};
 pub use fixture::{ExecutorFixture, FixtureChain, FixtureError};
 pub use genesis::{GENESIS_BASE_FEE, GenesisBlock, GenesisError, genesis_block, parse_genesis};
+pub use proof::{AccountProof, StorageProof, account_proof, read_account};
 pub use trie::LazyTrie;
 pub use witness::{PreimageSource, WitnessError, WitnessStore};
 

@@ -211,6 +211,40 @@ fn insert(
     }
 }
 
+/// Appends to `out` the RLP of every node on `path`'s way down from `node` that is referenced
+/// by hash (nodes under 32 bytes are inline in their parent; the root always counts), down to
+/// the node that holds the value or shows it absent.
+fn prove(
+    node: &mut Node,
+    path: Nibbles,
+    src: &impl PreimageSource,
+    is_root: bool,
+    out: &mut Vec<Bytes>,
+) -> Result<(), ExecError> {
+    resolve(node, src)?;
+    if matches!(node, Node::Empty | Node::Hash(_)) {
+        return Ok(());
+    }
+    let mut buf = Vec::new();
+    encode(node, &mut buf, &mut |_, _| {});
+    if is_root || buf.len() >= 32 {
+        out.push(Bytes::from(buf));
+    }
+    match node {
+        Node::Extension { key, child } if path.starts_with(key) => {
+            prove(child, path.slice(key.len()..), src, false, out)
+        }
+        Node::Branch { children } => match split_first(&path) {
+            Some((nibble, rest)) => match children.get_mut(nibble) {
+                Some(child) => prove(child, rest, src, false, out),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
 /// Prepends `prefix` to a node that replaces a collapsed parent.
 fn prefixed(prefix: &Nibbles, node: Node) -> Result<Node, ExecError> {
     Ok(match node {
@@ -366,6 +400,19 @@ impl LazyTrie {
     /// collapsed, which fetches that child.
     pub fn remove(&mut self, key: &[u8], src: &impl PreimageSource) -> Result<bool, ExecError> {
         remove(&mut self.root, Self::path(key)?, src)
+    }
+
+    /// The EIP-1186 proof of `key`: the RLP of each node from the root down the key's path
+    /// that is referenced by hash, ending with the leaf holding the value or the node that
+    /// shows it absent (empty for the empty trie). Fetches the nodes on the path.
+    pub fn proof(
+        &mut self,
+        key: &[u8],
+        src: &impl PreimageSource,
+    ) -> Result<Vec<Bytes>, ExecError> {
+        let mut out = Vec::new();
+        prove(&mut self.root, Self::path(key)?, src, true, &mut out)?;
+        Ok(out)
     }
 
     /// The root hash (no fetch: unresolved subtries contribute their known hash).
@@ -558,6 +605,50 @@ mod tests {
         }
         assert!(LazyTrie::empty().hashed_nodes().is_empty());
         assert!(LazyTrie::new(B256::repeat_byte(1)).hashed_nodes().is_empty());
+    }
+
+    #[test]
+    fn proofs_verify_for_present_and_absent_keys() {
+        use alloy_trie::proof::verify_proof;
+        let mut rng = Rng(11);
+        for round in 0..30 {
+            let entries = random_entries(&mut rng, 1 + round % 25);
+            let mut full = LazyTrie::empty();
+            let none = WitnessStore::new();
+            for (key, value) in &entries {
+                full.insert(key.as_slice(), value.clone(), &none).unwrap();
+            }
+            let mut store = WitnessStore::new();
+            for (_, rlp) in full.hashed_nodes() {
+                store.insert(rlp);
+            }
+            let root = full.root();
+            // Tiny tries have a root under 32 bytes, which EIP-1186 proofs cannot name.
+            if store.get(&root).is_none_or(|rlp| rlp.len() < 32) {
+                continue;
+            }
+            let mut lazy = LazyTrie::new(root);
+            for (key, value) in &entries {
+                let proof = lazy.proof(key.as_slice(), &store).unwrap();
+                verify_proof(root, Nibbles::unpack(key), Some(value.clone()), &proof)
+                    .unwrap_or_else(|e| panic!("round {round}: {e:?}"));
+            }
+            for absent in [B256::repeat_byte(0xfe), B256::ZERO, B256::with_last_byte(3)] {
+                if entries.contains_key(&absent) {
+                    continue;
+                }
+                let proof = LazyTrie::new(root).proof(absent.as_slice(), &store).unwrap();
+                assert!(!proof.is_empty());
+                verify_proof(root, Nibbles::unpack(absent), None, &proof)
+                    .unwrap_or_else(|e| panic!("round {round} absent: {e:?}"));
+            }
+        }
+        assert!(LazyTrie::empty().proof(&[0u8; 32], &WitnessStore::new()).unwrap().is_empty());
+        let missing = B256::repeat_byte(9);
+        assert_eq!(
+            LazyTrie::new(missing).proof(&[0u8; 32], &WitnessStore::new()),
+            Err(ExecError::MissingPreimage(missing))
+        );
     }
 
     #[test]
