@@ -6,7 +6,7 @@
 
 mod engine_support;
 
-use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_primitives::{Address, B256, keccak256};
 use engine_support::*;
 use serde_json::{Value, json};
 
@@ -83,8 +83,17 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
     let times = [GENESIS_TIME + 2, CANYON, ECOTONE, HOLOCENE, ISTHMUS, JOVIAN, JOVIAN + 2];
     let mut head = genesis;
     let mut envelopes = Vec::new();
+    let deposit_to = Address::repeat_byte(0xd0);
+    let deposit_tx = deposit(deposit_to, 7);
     for (i, ts) in times.into_iter().enumerate() {
-        let envelope = build(&engine, head, ts, fee_recipient, false);
+        let mut attrs = attributes(ts, fee_recipient, false);
+        if ts == CANYON {
+            attrs["transactions"] = json!([deposit_tx]);
+        }
+        let result = forkchoice(&engine, ts, head, B256::ZERO, B256::ZERO, Some(attrs));
+        let id = result["payloadId"].clone();
+        let envelope =
+            engine.call(&format!("engine_getPayloadV{}", payload_version(ts)), json!([id]));
         let payload = &envelope["executionPayload"];
         assert_eq!(quantity(&payload["timestamp"]), ts);
         assert_eq!(quantity(&payload["blockNumber"]), i as u64 + 1);
@@ -97,6 +106,8 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
         if i == 0 {
             assert_eq!(payload["transactions"], json!([tx]), "the pool tx is included");
             assert_ne!(envelope["blockValue"], "0x0", "priority fees count");
+        } else if ts == CANYON {
+            assert_eq!(payload["transactions"], json!([deposit_tx]), "attributes txs first");
         } else {
             assert_eq!(payload["transactions"], json!([]));
         }
@@ -156,6 +167,20 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
     assert_eq!(engine.call("eth_getBalance", json!([recipient, "0x0"])), "0x0");
     assert_eq!(engine.call("eth_getTransactionCount", json!([funded(), "latest"])), "0x1");
     assert_eq!(follower.call("eth_getBalance", json!([recipient, "latest"])), "0x3e8");
+    // The deposit: OP transaction and receipt fields (Canyon receipt version 1).
+    let deposit_hash = keccak256(&deposit_tx);
+    let block2 = engine.call("eth_getBlockByNumber", json!(["0x2", true]));
+    assert_eq!(block2["transactions"][0]["type"], "0x7e");
+    assert_eq!(block2["transactions"][0]["sourceHash"], json!(B256::repeat_byte(0x5e)));
+    assert_eq!(block2["transactions"][0]["depositReceiptVersion"], "0x1");
+    let receipt = engine.call("eth_getTransactionReceipt", json!([deposit_hash]));
+    assert_eq!(receipt["type"], "0x7e");
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(receipt["depositNonce"], "0x0");
+    assert_eq!(receipt["depositReceiptVersion"], "0x1");
+    assert_eq!(engine.call("eth_getBalance", json!([deposit_to, "latest"])), "0x7");
+    assert!(engine.ready["http"].is_string());
+    assert_eq!(follower.ready["http"], Value::Null);
     let passer = "0x4200000000000000000000000000000000000016";
     assert_eq!(engine.call("eth_getCode", json!([passer, "latest"])), "0x00");
 }

@@ -282,6 +282,22 @@ pub(crate) fn transfer(nonce: u64, to: Address, value: u64) -> Bytes {
     envelope.encoded_2718().into()
 }
 
+/// A deposit minting `mint` wei to `to` (and sending it on), as the rollup node would put in
+/// payload attributes.
+pub(crate) fn deposit(to: Address, mint: u128) -> Bytes {
+    let tx = op_alloy_consensus::TxDeposit {
+        source_hash: B256::repeat_byte(0x5e),
+        from: Address::repeat_byte(0xde),
+        to: TxKind::Call(to),
+        mint,
+        value: U256::from(mint),
+        gas_limit: 100_000,
+        is_system_transaction: false,
+        input: Bytes::new(),
+    };
+    tx.encoded_2718().into()
+}
+
 /// The forkchoiceUpdated version op-node uses for a timestamp.
 pub(crate) fn fcu_version(ts: u64) -> u8 {
     if ts >= ECOTONE { 3 } else { 2 }
