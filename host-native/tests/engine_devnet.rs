@@ -6,7 +6,7 @@
 
 mod engine_support;
 
-use alloy_primitives::{Address, B256, keccak256};
+use alloy_primitives::{Address, B256, U256, keccak256};
 use engine_support::*;
 use serde_json::{Value, json};
 
@@ -183,6 +183,27 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
     assert_eq!(follower.ready["http"], Value::Null);
     let passer = "0x4200000000000000000000000000000000000016";
     assert_eq!(engine.call("eth_getCode", json!([passer, "latest"])), "0x00");
+
+    // eth_getProof verifies against the state root; the message passer's storageHash is the
+    // Isthmus withdrawalsRoot.
+    let proof = engine.call("eth_getProof", json!([passer, ["0x1"], "latest"]));
+    assert_eq!(proof["storageHash"], latest["withdrawalsRoot"]);
+    assert_eq!(proof["storageProof"][0]["value"], "0x5");
+    let account = alloy_consensus::TrieAccount {
+        nonce: quantity(&proof["nonce"]),
+        balance: serde_json::from_value::<U256>(proof["balance"].clone()).unwrap(),
+        storage_root: b256(&proof["storageHash"]),
+        code_hash: b256(&proof["codeHash"]),
+    };
+    let nodes: Vec<alloy_primitives::Bytes> =
+        serde_json::from_value(proof["accountProof"].clone()).unwrap();
+    alloy_trie::proof::verify_proof(
+        b256(&latest["stateRoot"]),
+        alloy_trie::Nibbles::unpack(keccak256(passer.parse::<Address>().unwrap())),
+        Some(alloy_rlp::encode(account)),
+        &nodes,
+    )
+    .expect("account proof verifies against the state root");
 }
 
 #[test]

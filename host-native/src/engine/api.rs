@@ -7,7 +7,7 @@ use alloy_primitives::{B256, Bytes};
 use alloy_rpc_types_engine::{
     ExecutionPayloadInputV2, ExecutionPayloadV3, ForkchoiceState, PayloadId,
 };
-use keel_core::executor::ExecError;
+use keel_core::executor::{ExecError, build_block};
 use op_alloy_rpc_types_engine::{OpExecutionPayloadV4, OpPayloadAttributes};
 use serde_json::{Value, json};
 
@@ -15,7 +15,6 @@ use super::{
     Node, chain,
     chain::ChainError,
     eth,
-    exec::build_block,
     payload::{self, BuiltPayload, EngineFork},
     rpc::{self, Call, Params, RpcError},
     store::StoredBlock,

@@ -8,7 +8,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_rpc_types_eth::{
     BlockTransactions, EIP1186AccountProofResponse, EIP1186StorageProof, TransactionReceipt,
 };
-use keel_core::executor::ExecError;
+use keel_core::executor::{ExecError, account_proof, read_account};
 use op_alloy_consensus::{
     OpReceiptEnvelope, OpTxEnvelope,
     transaction::{OpDepositInfo, OpTransactionInfo},
@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 
 use super::{
     Node, chain,
-    exec::{account_proof, read_account},
     rpc::{self, Call, RpcError},
     store::{StoreRead, StoredBlock},
     txpool,

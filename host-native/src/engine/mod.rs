@@ -12,7 +12,6 @@
 mod api;
 mod chain;
 mod eth;
-mod exec;
 mod genesis;
 mod jwt;
 mod payload;
@@ -30,9 +29,7 @@ use std::{
 
 use alloy_primitives::B256;
 use clap::Args;
-use keel_core::config::RollupConfig;
-
-use exec::genesis_block;
+use keel_core::{config::RollupConfig, executor::genesis_block};
 
 use crate::{error::CliError, network};
 
