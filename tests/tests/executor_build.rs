@@ -296,3 +296,122 @@ fn build_block_errors_on_invalid_attributes_and_missing_state() {
     }
     assert!(checked, "a pool transaction calls a contract");
 }
+
+/// A chain built from a synthetic Isthmus genesis: each block's deposit calls a contract that
+/// stores BLOCKHASH(number - 3) and BLOCKHASH(number - 1), so hashes older than the parent are
+/// read by walking the header preimages the host stored (keyed by block hash).
+#[test]
+fn blockhash_walks_stored_headers_on_a_built_chain() {
+    use alloy_consensus::Header;
+    use alloy_primitives::{Bytes, TxKind, U256};
+    use keel_core::executor::{account_proof, genesis_block};
+    use op_alloy_consensus::TxDeposit;
+
+    let mut config = RollupConfig::by_chain_id(11_155_420).unwrap();
+    for fork in [
+        &mut config.regolith_time,
+        &mut config.canyon_time,
+        &mut config.delta_time,
+        &mut config.ecotone_time,
+        &mut config.fjord_time,
+        &mut config.granite_time,
+        &mut config.holocene_time,
+        &mut config.isthmus_time,
+    ] {
+        *fork = Some(0);
+    }
+    (config.jovian_time, config.karst_time, config.interop_time) = (None, None, None);
+
+    let contract = Address::repeat_byte(0xc0);
+    let sender = Address::repeat_byte(0x5e);
+    // NUMBER 3 SWAP1 SUB BLOCKHASH 0 SSTORE; NUMBER 1 SWAP1 SUB BLOCKHASH 1 SSTORE; STOP
+    let code = Bytes::from_static(&[
+        0x43, 0x60, 0x03, 0x90, 0x03, 0x40, 0x60, 0x00, 0x55, 0x43, 0x60, 0x01, 0x90, 0x03, 0x40,
+        0x60, 0x01, 0x55, 0x00,
+    ]);
+    let mut genesis =
+        alloy_genesis::Genesis { gas_limit: 30_000_000, timestamp: 0, ..Default::default() };
+    genesis
+        .alloc
+        .insert(contract, alloy_genesis::GenesisAccount { code: Some(code), ..Default::default() });
+    genesis.alloc.insert(
+        sender,
+        alloy_genesis::GenesisAccount {
+            balance: U256::from(10u64).pow(U256::from(18)),
+            ..Default::default()
+        },
+    );
+    let genesis = genesis_block(&config, &genesis).unwrap();
+    let mut store = WitnessStore::new();
+    for (_, value) in &genesis.preimages {
+        store.insert(value.clone());
+    }
+    let store_header = |store: &mut WitnessStore, header: &Header| {
+        store.insert(Bytes::from(alloy_rlp::encode(header)));
+    };
+    store_header(&mut store, &genesis.header);
+
+    let attrs_for = |number: u64| {
+        let deposit = TxDeposit {
+            source_hash: B256::with_last_byte(number as u8),
+            from: sender,
+            to: TxKind::Call(contract),
+            mint: 0,
+            value: U256::ZERO,
+            gas_limit: 200_000,
+            is_system_transaction: false,
+            input: Bytes::new(),
+        };
+        let raw = alloy_primitives::hex::encode_prefixed(deposit.encoded_2718());
+        serde_json::from_value::<op_alloy_rpc_types_engine::OpPayloadAttributes>(
+            serde_json::json!({
+                "timestamp": format!("{:#x}", number * 2),
+                "prevRandao": B256::ZERO,
+                "suggestedFeeRecipient": Address::ZERO,
+                "withdrawals": [],
+                "parentBeaconBlockRoot": B256::ZERO,
+                "transactions": [raw],
+                "noTxPool": true,
+                "gasLimit": "0x1c9c380",
+                "eip1559Params": "0x0000000000000000",
+            }),
+        )
+        .unwrap()
+    };
+
+    let mut headers = vec![genesis.header.clone()];
+    for number in 1..=5u64 {
+        let parent = headers.last().unwrap().clone();
+        let built = build_block(&config, &parent, &attrs_for(number), &[], &store)
+            .unwrap_or_else(|e| panic!("block {number}: {e}"));
+        assert_eq!(built.header.number, number);
+        // Isthmus: the message passer has no storage, so its root is the empty root.
+        assert_eq!(built.header.withdrawals_root, Some(EMPTY_ROOT_HASH));
+        assert_eq!(built.message_passer_storage_root, Some(EMPTY_ROOT_HASH));
+        for (_, value) in &built.preimages {
+            store.insert(value.clone());
+        }
+        store_header(&mut store, &built.header);
+        let slots = [B256::ZERO, B256::with_last_byte(1)];
+        let p = account_proof(built.header.state_root, contract, &slots, &store).unwrap();
+        let word = |i: usize| B256::from(p.storage_proofs[i].value.to_be_bytes::<32>());
+        // BLOCKHASH(number - 1) is the parent's, known without a lookup; BLOCKHASH(number - 3)
+        // walks two stored headers back (before block 3 it is out of range: zero).
+        assert_eq!(word(1), parent.hash_slow(), "block {number}");
+        let expected =
+            if number >= 3 { headers[number as usize - 3].hash_slow() } else { B256::ZERO };
+        assert_eq!(word(0), expected, "block {number}");
+        headers.push(built.header);
+    }
+
+    // Block 6 asks BLOCKHASH(3), named by block 4's header (its parentHash): without that
+    // header the walk stops with a typed error.
+    let mut partial = WitnessStore::new();
+    let header4 = keccak256(alloy_rlp::encode(&headers[4]));
+    for (key, value) in store.iter().filter(|(k, _)| **k != header4) {
+        partial.insert(value.clone());
+        assert_eq!(*key, keccak256(value));
+    }
+    let err = build_block(&config, &headers[5], &attrs_for(6), &[], &partial).unwrap_err();
+    assert_eq!(err, ExecError::MissingBlockHash(3));
+}
