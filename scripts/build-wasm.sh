@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the browser bundle: keel-wasm for wasm32-unknown-unknown with the size-optimised
+# Builds the browser bundle: keel-wasm for wasm32-unknown-unknown with the speed-optimised
 # `wasm-release` profile, then `wasm-bindgen --target web` into www/pkg/ (gitignored), and
 # reports the gzip size of the .wasm. Installs wasm-bindgen-cli at the crate's pinned version
 # when the one on PATH is missing or different (the CLI and the crate must match exactly).

@@ -11,7 +11,7 @@
 //! blob sidecars by that index).
 
 use alloc::vec::Vec;
-use alloy_consensus::{Transaction, TxEnvelope, TxType, transaction::SignerRecoverable};
+use alloy_consensus::{Transaction, TxEnvelope, TxType};
 use alloy_eips::{Typed2718, eip2718::Decodable2718, eip2718::Eip2718Error};
 use alloy_primitives::{Address, B256, Bytes, TxKind};
 
@@ -125,7 +125,8 @@ pub fn decode_l1_tx(raw: &[u8]) -> Result<TxEnvelope, BatcherTxError> {
 
 /// Recovers a transaction's sender from its signature (EIP-2 low-`s` rule enforced).
 pub fn recover_sender(tx: &TxEnvelope) -> Result<Address, BatcherTxError> {
-    tx.recover_signer().map_err(|_| BatcherTxError::BadSignature)
+    crate::ecrecover::recover_address(&tx.signature_hash(), tx.signature())
+        .map_err(|_| BatcherTxError::BadSignature)
 }
 
 /// Checks everything but the sender: type and recipient. Cheap, so done before any recovery.

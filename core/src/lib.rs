@@ -26,6 +26,7 @@ pub mod compression;
 pub mod config;
 pub mod deposit;
 pub mod derive;
+pub mod ecrecover;
 pub mod executor;
 pub mod fixture;
 pub mod frame;

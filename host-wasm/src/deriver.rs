@@ -4,7 +4,7 @@
 use alloy_primitives::{B256, keccak256};
 use keel_core::{
     derive::{
-        L1BlockRef, L1Provider, L2BlockRef, PipelineError, ProviderError,
+        BlobProvider, L1BlockRef, L1Provider, L2BlockRef, PipelineError, ProviderError,
         attributes::AttributesWithParent,
         offline::{DeriveEvent, OfflineDeriver},
     },
@@ -115,13 +115,89 @@ pub struct StatsJson {
     pub done: bool,
 }
 
+/// The pipeline plus what every JS-facing deriver keeps: the attributes hashes so far. Shared by
+/// [`FixtureDeriver`] and [`crate::live::LiveDeriver`], which differ only in their host.
+#[derive(Debug)]
+pub(crate) struct Driver {
+    pub(crate) deriver: OfflineDeriver,
+    pub(crate) hashes: Vec<B256>,
+}
+
+impl Driver {
+    pub(crate) fn new(deriver: OfflineDeriver) -> Self {
+        Self { deriver, hashes: Vec::new() }
+    }
+
+    /// One pipeline step; `None` when the host has no further L1 block (yet).
+    pub(crate) fn step(
+        &mut self,
+        l1: &mut impl L1Provider,
+        blobs: &mut impl BlobProvider,
+    ) -> Result<Option<DeriveEvent>, WasmError> {
+        match self.deriver.step(l1, blobs) {
+            Ok(event) => {
+                if let DeriveEvent::Attributes(attributes, _) = &event {
+                    self.hashes.push(attributes.attributes_hash());
+                }
+                Ok(Some(event))
+            }
+            Err(PipelineError::Eof) => Ok(None),
+            Err(PipelineError::Temporary(ProviderError::Missing { what: "l2 block", key })) => {
+                Err(WasmError::Derive(format!(
+                    "a batch refers to L2 block {key}, before the start head #{}",
+                    self.deriver.safe_head().number
+                )))
+            }
+            Err(e) => Err(WasmError::Derive(e.to_string())),
+        }
+    }
+
+    /// The event as sent to JavaScript (the attributes hash is the last one pushed).
+    pub(crate) fn event_json(&self, event: DeriveEvent) -> DeriveEventJson {
+        match event {
+            DeriveEvent::Attributes(attributes, l2_block) => {
+                let txs = attributes.attributes.transactions.as_deref().unwrap_or_default();
+                DeriveEventJson::Attributes {
+                    l2_block,
+                    attributes_hash: self.hashes.last().copied().unwrap_or_default(),
+                    tx_count: txs.len(),
+                    tx_hashes: txs.iter().map(keccak256).collect(),
+                    attributes,
+                }
+            }
+            DeriveEvent::OriginAdvanced(l1_block) => DeriveEventJson::Origin { l1_block },
+            DeriveEvent::Reset(safe_head) => DeriveEventJson::Reset { safe_head },
+        }
+    }
+
+    /// Run totals.
+    pub(crate) fn totals(&self, l1_total: u64, done: bool) -> StatsJson {
+        let stats = self.deriver.stats();
+        let source = self.deriver.pipeline().source();
+        let retrieval = source.retrieval_stats();
+        StatsJson {
+            l1_total,
+            l1_blocks: stats.l1_blocks.saturating_add(1),
+            l2_blocks: stats.l2_blocks,
+            resets: stats.resets,
+            batcher_txs: retrieval.batcher_txs,
+            blobs: retrieval.blobs,
+            batcher_bytes: retrieval.bytes,
+            channels: source.stats().channels,
+            batches: source.stats().batches,
+            safe_head: self.deriver.safe_head().number,
+            l1_origin: self.deriver.pipeline().origin().number,
+            done,
+        }
+    }
+}
+
 /// The derivation pipeline over an in-memory L1 fixture, from the rollup's genesis.
 #[wasm_bindgen]
 pub struct FixtureDeriver {
-    deriver: OfflineDeriver,
+    driver: Driver,
     host: FixtureHost,
     l1_total: u64,
-    hashes: Vec<B256>,
     done: bool,
 }
 
@@ -151,82 +227,49 @@ impl FixtureDeriver {
             )));
         }
         Ok(Self {
-            deriver: OfflineDeriver::from_genesis(cfg, schedule.schedule(), genesis_l1),
+            driver: Driver::new(OfflineDeriver::from_genesis(cfg, schedule.schedule(), genesis_l1)),
             host,
             l1_total: fixture.blocks.len() as u64,
-            hashes: Vec::new(),
             done: false,
         })
     }
 
     /// One derivation event; after the fixture is used up, [`DeriveEventJson::Eof`] forever.
     pub fn next_event(&mut self) -> Result<DeriveEventJson, WasmError> {
+        match self.advance()? {
+            Some(event) => Ok(self.driver.event_json(event)),
+            None => Ok(DeriveEventJson::Eof),
+        }
+    }
+
+    /// One step without building the JavaScript event; `None` once the fixture is used up.
+    fn advance(&mut self) -> Result<Option<DeriveEvent>, WasmError> {
         if self.done {
-            return Ok(DeriveEventJson::Eof);
+            return Ok(None);
         }
-        match self.deriver.step(&mut &self.host, &mut &self.host) {
-            Ok(DeriveEvent::Attributes(attributes, l2_block)) => {
-                let attributes_hash = attributes.attributes_hash();
-                self.hashes.push(attributes_hash);
-                let txs = attributes.attributes.transactions.as_deref().unwrap_or_default();
-                Ok(DeriveEventJson::Attributes {
-                    l2_block,
-                    attributes_hash,
-                    tx_count: txs.len(),
-                    tx_hashes: txs.iter().map(keccak256).collect(),
-                    attributes,
-                })
-            }
-            Ok(DeriveEvent::OriginAdvanced(l1_block)) => Ok(DeriveEventJson::Origin { l1_block }),
-            Ok(DeriveEvent::Reset(safe_head)) => Ok(DeriveEventJson::Reset { safe_head }),
-            Err(PipelineError::Eof) => {
-                self.done = true;
-                Ok(DeriveEventJson::Eof)
-            }
-            Err(PipelineError::Temporary(ProviderError::Missing { what: "l2 block", key })) => {
-                Err(WasmError::Derive(format!(
-                    "a batch refers to L2 block {key}, before the start head #{}",
-                    self.deriver.safe_head().number
-                )))
-            }
-            Err(e) => Err(WasmError::Derive(e.to_string())),
-        }
+        let event = self.driver.step(&mut &self.host, &mut &self.host)?;
+        self.done = event.is_none();
+        Ok(event)
     }
 
     /// Run totals so far.
     pub fn totals(&self) -> StatsJson {
-        let stats = self.deriver.stats();
-        let source = self.deriver.pipeline().source();
-        let retrieval = source.retrieval_stats();
-        StatsJson {
-            l1_total: self.l1_total,
-            l1_blocks: stats.l1_blocks.saturating_add(1),
-            l2_blocks: stats.l2_blocks,
-            resets: stats.resets,
-            batcher_txs: retrieval.batcher_txs,
-            blobs: retrieval.blobs,
-            batcher_bytes: retrieval.bytes,
-            channels: source.stats().channels,
-            batches: source.stats().batches,
-            safe_head: self.deriver.safe_head().number,
-            l1_origin: self.deriver.pipeline().origin().number,
-            done: self.done,
-        }
+        self.driver.totals(self.l1_total, self.done)
     }
 
     /// The attributes hashes derived so far, in order.
     pub fn hashes(&self) -> &[B256] {
-        &self.hashes
+        &self.driver.hashes
     }
 
     /// Runs to the end of the fixture.
     pub fn run_to_end(&mut self) -> Result<StatsJson, WasmError> {
-        while self.next_event()? != DeriveEventJson::Eof {}
+        while self.advance()?.is_some() {}
         Ok(self.totals())
     }
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String, WasmError> {
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, WasmError> {
     serde_json::to_string(value).map_err(|e| WasmError::Json(e.to_string()))
 }
 
@@ -293,7 +336,8 @@ impl FixtureDeriver {
             Ok(())
         };
         let mut n: u32 = 0;
-        while self.next_event().map_err(js_err)? != DeriveEventJson::Eof {
+        // Events are not turned into JSON here: runAll is the benchmark's path.
+        while self.advance().map_err(js_err)?.is_some() {
             n = n.wrapping_add(1);
             if n.is_multiple_of(every) {
                 report(self)?;
@@ -313,7 +357,7 @@ impl FixtureDeriver {
     /// The attributes hashes derived so far as a JSON array of `0x` hex strings.
     #[wasm_bindgen(js_name = attributesHashes)]
     pub fn js_attributes_hashes(&self) -> Result<String, JsError> {
-        json(&self.hashes).map_err(js_err)
+        json(&self.driver.hashes).map_err(js_err)
     }
 }
 

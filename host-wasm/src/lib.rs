@@ -10,9 +10,11 @@
 
 pub mod deriver;
 pub mod inspect;
+pub mod live;
 
 pub use deriver::{BlobSchedule, DeriveEventJson, FixtureDeriver, StatsJson};
 pub use keel_core;
+pub use live::{BlockAdded, LiveDeriver, LiveError, LiveEventJson};
 
 use wasm_bindgen::prelude::*;
 
@@ -54,6 +56,9 @@ pub enum WasmError {
     /// A report could not be serialized.
     #[error("JSON output failed: {0}")]
     Json(String),
+    /// An L1 node's answer was refused (live mode).
+    #[error("{0}")]
+    Live(String),
     /// The progress callback threw.
     #[error("progress callback failed: {0}")]
     Callback(String),
