@@ -214,9 +214,14 @@ fn reorgs_error_codes_and_invalid_payloads() {
     let genesis = b256(&engine.ready["genesis"]);
     let ts = GENESIS_TIME + 2;
 
-    // Two competing blocks on genesis; the canonical index follows the forkchoice.
-    let a = build(&engine, genesis, ts, Address::repeat_byte(1), true);
-    let b = build(&engine, genesis, ts, Address::repeat_byte(2), true);
+    // Two competing blocks on genesis, both including the same pool transaction; the canonical
+    // index and the transaction's location follow the forkchoice.
+    let tx = transfer(0, Address::repeat_byte(0xab), 5);
+    let tx_hash = engine.call("eth_sendRawTransaction", json!([tx]));
+    let a = build(&engine, genesis, ts, Address::repeat_byte(1), false);
+    let b = build(&engine, genesis, ts, Address::repeat_byte(2), false);
+    assert_eq!(a["executionPayload"]["transactions"], json!([tx]));
+    assert_eq!(b["executionPayload"]["transactions"], json!([tx]));
     let (ha, hb) = (hash_of(&a), hash_of(&b));
     assert_ne!(ha, hb);
     assert_eq!(new_payload(&engine, &a)["status"], "VALID");
@@ -224,6 +229,12 @@ fn reorgs_error_codes_and_invalid_payloads() {
     forkchoice(&engine, ts, ha, genesis, genesis, None);
     let one = engine.call("eth_getBlockByNumber", json!(["0x1", false]));
     assert_eq!(b256(&one["hash"]), ha);
+    let receipt = engine.call("eth_getTransactionReceipt", json!([tx_hash]));
+    assert_eq!(b256(&receipt["blockHash"]), ha);
+    // Included in a canonical block: gone from the pool, and a replay is refused.
+    let replay = engine.rpc("eth_sendRawTransaction", json!([tx]));
+    assert_eq!(replay["error"]["code"], -32000, "{replay}");
+    assert!(replay["error"]["message"].as_str().unwrap().contains("nonce too low"), "{replay}");
     let a2 = build(&engine, ha, ts + 2, Address::repeat_byte(1), true);
     assert_eq!(new_payload(&engine, &a2)["status"], "VALID");
     forkchoice(&engine, ts, hash_of(&a2), ha, genesis, None);
@@ -233,6 +244,8 @@ fn reorgs_error_codes_and_invalid_payloads() {
     assert_eq!(engine.call("eth_blockNumber", json!([])), "0x1");
     let one = engine.call("eth_getBlockByNumber", json!(["0x1", false]));
     assert_eq!(b256(&one["hash"]), hb);
+    let receipt = engine.call("eth_getTransactionReceipt", json!([tx_hash]));
+    assert_eq!(b256(&receipt["blockHash"]), hb, "the canonical block's copy");
     assert_eq!(engine.call("eth_getBlockByNumber", json!(["0x2", false])), Value::Null);
 
     // -38002: safe on the other branch; nothing changes.

@@ -117,6 +117,7 @@ pub(crate) fn set_forkchoice(
     branch.reverse();
     for (hash, block) in &branch {
         write.set_canonical(block.header.number, *hash)?;
+        write.index_transactions(*hash, block)?;
     }
     for (which, key, hash) in
         [("safe", MetaKey::Safe, safe), ("finalized", MetaKey::Finalized, finalized)]

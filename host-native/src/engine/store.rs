@@ -257,6 +257,16 @@ impl StoreWrite {
         self.put_preimages([(&hash, header_rlp.as_slice())])?;
         let mut blocks = self.txn.open_table(BLOCKS).map_err(db_err)?;
         blocks.insert(&hash.0, alloy_rlp::encode(block).as_slice()).map_err(db_err)?;
+        self.index_transactions(hash, block)
+    }
+
+    /// Points each of the block's transaction hashes at it (a block that becomes canonical
+    /// takes over transactions it shares with a block of another branch).
+    pub(crate) fn index_transactions(
+        &self,
+        hash: B256,
+        block: &StoredBlock,
+    ) -> Result<(), StoreError> {
         let mut txs = self.txn.open_table(TXS).map_err(db_err)?;
         for (index, tx) in (0u64..).zip(&block.transactions) {
             let mut location = [0u8; 40];
