@@ -3,8 +3,12 @@
 # fixture natively (keel-core's OfflineDeriver, the `native_derive` example, release build),
 # gets `keel inspect` reports of real batcher vectors, then drives Debian's Chromium headless
 # with playwright-core (no browser download): the page must derive the same attributes hashes
-# and its inspect box must print the same JSON. Screenshot and bench.json go to
-# $KEEL_ARTIFACTS (default www/test-artifacts).
+# and its inspect box must print the same JSON. Then live mode: a local anvil L1 (from
+# $KEEL_ANVIL or ~/.cache/keel-npm, installed by scripts/test.sh) on a free loopback port gets the
+# test rollup's calldata and blob batches and a deposit (host-native/examples/populate_anvil.rs),
+# `keel record` + `keel derive` derive it natively, and the page must derive the same attributes
+# reading anvil over fetch. Screenshots and bench.json go to $KEEL_ARTIFACTS (default
+# www/test-artifacts). anvil is stopped at the end.
 #
 # Needs /usr/bin/chromium (Debian: apt-get install -y chromium) and npm; playwright-core is
 # installed outside the clone at the pinned version, and reused when already there.
@@ -40,7 +44,12 @@ vectors="${KEEL_VECTORS:-../shared/vectors}"
 artifacts="${KEEL_ARTIFACTS:-www/test-artifacts}"
 mkdir -p "$artifacts"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+anvil_pid=""
+cleanup() {
+    if [ -n "$anvil_pid" ]; then kill "$anvil_pid" 2>/dev/null || true; wait "$anvil_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 step "native derivation (release)"
 rollup=fixtures/multi-fork/rollup.json
@@ -79,6 +88,29 @@ cases=(
     echo "]"
 } > "$work/inspect.json"
 export KEEL_INSPECT="$work/inspect.json"
+
+step "live L1: anvil with the test rollup, keel record + keel derive"
+anvil_bin="${KEEL_ANVIL:-$npm_prefix/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}"
+if [ ! -x "$anvil_bin" ]; then
+    echo "error: anvil not found at $anvil_bin (scripts/test.sh installs it; or set KEEL_ANVIL)" >&2
+    exit 1
+fi
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+anvil_url="http://127.0.0.1:$port"
+# CORS is on by default in anvil; 12-second blocks from this genesis time make slot = number.
+"$anvil_bin" --host 127.0.0.1 --port "$port" --no-mining --silent --timestamp 1700000000 \
+    < /dev/null > "$work/anvil.log" 2>&1 &
+anvil_pid=$!
+cargo run --locked -q -p keel-node --example populate_anvil -- "$anvil_url" "$work/anvil-rollup.json"
+"$keel" record --l1-rpc "$anvil_url" --l1-beacon "$anvil_url" --from 1 --to 4 --out "$work/anvil-l1.json"
+"$keel" derive --blob-update-fraction 8346193 --rollup-config "$work/anvil-rollup.json" \
+    --l1 "$work/anvil-l1.json" > "$work/anvil-derive.jsonl"
+cargo run --release --locked -q -p keel-wasm --example native_derive -- \
+    "$work/anvil-rollup.json" "$work/anvil-l1.json" cancun-from-genesis > "$work/anvil-native.json"
+export KEEL_ANVIL_URL="$anvil_url"
+export KEEL_ANVIL_ROLLUP="$work/anvil-rollup.json"
+export KEEL_ANVIL_DERIVE="$work/anvil-derive.jsonl"
+export KEEL_ANVIL_NATIVE="$work/anvil-native.json"
 
 step "browser"
 export KEEL_ARTIFACTS="$artifacts"

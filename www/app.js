@@ -1,16 +1,20 @@
-// keel in the browser: fixture derivation with a live view, and the inspect box. No framework:
-// the wasm bundle (www/pkg, built by scripts/build-wasm.sh) does the work, this file only wires
-// the page. State the browser test reads is on `window.keel`.
+// keel in the browser: derivation from a recorded fixture or a live L1 (JSON-RPC + beacon over
+// fetch, www/live.js) with a live view, and the inspect box. No framework: the wasm bundle
+// (www/pkg, built by scripts/build-wasm.sh) does the work, this file only wires the page. State
+// the browser test reads is on `window.keel`.
 import init, {
-  FixtureDeriver, inspectTx, inspectCalldata, inspectBlobs, inspectChannel, networkNames,
+  FixtureDeriver, LiveDeriver, inspectTx, inspectCalldata, inspectBlobs, inspectChannel, networkNames,
 } from './pkg/keel_wasm.js';
+import { L1Client, L1Error, l1Feeder } from './live.js';
 
 const $ = (id) => document.getElementById(id);
 const page = {
   state: 'loading', // loading | idle | running | stopped | done | error
   error: null,
+  mode: null, // fixture | live
   hashes: [],
   blocks: [],
+  attributes: [], // the keel derive JSON line of each block (live mode)
   stats: null,
   deriveMs: 0,
   wallMs: 0,
@@ -30,6 +34,7 @@ function setState(state, text) {
   s.textContent = text ?? state;
   s.className = state === 'done' ? 'done' : '';
   $('start').disabled = state === 'running' || state === 'loading' || fixtureText === null;
+  $('live').disabled = state === 'running' || state === 'loading';
   $('stop').disabled = state !== 'running';
   $('bench').disabled = state === 'running' || state === 'loading' || fixtureText === null;
 }
@@ -217,37 +222,34 @@ function addRow(ev) {
 
 const MAX_ROWS = 5000;
 
-async function derive() {
+function resetView() {
   clearError();
   stopRequested = false;
   page.hashes = [];
   page.blocks = [];
+  page.attributes = [];
   page.deriveMs = 0;
   $('rows').textContent = '';
   $('blocks-note').textContent = '';
   chart.buckets = [];
-  try {
-    deriver?.free();
-    deriver = null;
-    deriver = new FixtureDeriver(rollupArg(), fixtureText, scheduleArg());
-  } catch (e) {
-    showError(`Cannot start: ${messageOf(e)}`);
-    setState('error', 'error');
-    return;
-  }
-  setState('running', 'deriving…');
+}
+
+// Steps `d` (a FixtureDeriver or LiveDeriver) until the fixture ends or `needL1` says false,
+// rendering between ~25 ms slices. `needL1(number)` fetches and adds L1 block `number`.
+async function runLoop(d, needL1, label) {
+  setState('running', label);
   const started = performance.now();
   chart.start = started;
   let done = false;
   try {
     while (!done && !stopRequested) {
-      // Derive for ~25 ms, then give the page a frame to draw.
       const sliceStart = performance.now();
       const fragment = document.createDocumentFragment();
       let derived = 0;
-      while (!done && performance.now() - sliceStart < 25) {
+      let need = null;
+      while (!done && need === null && performance.now() - sliceStart < 25) {
         const t0 = performance.now();
-        const events = JSON.parse(deriver.stepMany(64));
+        const events = JSON.parse(d.stepMany(64));
         page.deriveMs += performance.now() - t0;
         for (const ev of events) {
           if (ev.kind === 'attributes') {
@@ -258,22 +260,33 @@ async function derive() {
               l1Origin: ev.l2Block.l1Origin.number,
               txCount: ev.txCount,
             });
+            if (page.mode === 'live') page.attributes.push(ev.attributes);
             if (page.hashes.length <= MAX_ROWS) fragment.append(addRow(ev));
             derived += 1;
           } else if (ev.kind === 'eof') {
             done = true;
+          } else if (ev.kind === 'needL1') {
+            need = ev.number;
           }
         }
       }
       $('rows').append(fragment);
       recordThroughput(performance.now(), derived);
-      renderStats(JSON.parse(deriver.stats()));
+      renderStats(JSON.parse(d.stats()));
       drawChart();
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      if (need !== null) {
+        $('status').textContent = `reading L1 block ${fmt(need)}…`;
+        if (!(await needL1(need))) done = true;
+      } else {
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      }
     }
   } catch (e) {
     page.wallMs = performance.now() - started;
-    showError(`Derivation stopped: ${messageOf(e)}`);
+    renderStats(JSON.parse(d.stats()));
+    showError(e instanceof L1Error
+      ? `L1 ${e.kind === 'network' ? 'unreachable' : e.kind === 'rate-limit' ? 'rate limit' : e.kind === 'missing-blob' ? 'blob missing' : e.kind === 'bad-json' ? 'answer is not JSON' : 'request failed'}: ${e.message}`
+      : `Derivation stopped: ${messageOf(e)}`);
     setState('error', 'error');
     return;
   }
@@ -281,13 +294,65 @@ async function derive() {
   if (page.hashes.length > MAX_ROWS) {
     $('blocks-note').textContent = `(showing the first ${fmt(MAX_ROWS)} of ${fmt(page.hashes.length)})`;
   }
-  renderStats(JSON.parse(deriver.stats()));
+  renderStats(JSON.parse(d.stats()));
   drawChart();
   if (done) {
-    setState('done', `done: ${fmt(page.hashes.length)} L2 blocks in ${page.deriveMs.toFixed(0)} ms of derivation (${(page.wallMs / 1000).toFixed(2)} s with rendering)`);
+    setState('done', `done: ${fmt(page.hashes.length)} L2 blocks in ${page.deriveMs.toFixed(0)} ms of derivation (${(page.wallMs / 1000).toFixed(2)} s with ${page.mode === 'live' ? 'L1 requests and ' : ''}rendering)`);
   } else {
     setState('stopped', `stopped at ${fmt(page.hashes.length)} L2 blocks`);
   }
+}
+
+async function derive() {
+  resetView();
+  page.mode = 'fixture';
+  try {
+    deriver?.free();
+    deriver = null;
+    deriver = new FixtureDeriver(rollupArg(), fixtureText, scheduleArg());
+  } catch (e) {
+    showError(`Cannot start: ${messageOf(e)}`);
+    setState('error', 'error');
+    return;
+  }
+  await runLoop(deriver, async () => false, 'deriving…');
+}
+
+// Live mode: the page asks the L1 nodes itself (they must allow this page's origin: CORS).
+async function deriveLive() {
+  resetView();
+  page.mode = 'live';
+  const rpc = $('l1-rpc').value.trim();
+  const beacon = $('l1-beacon').value.trim() || rpc;
+  if (!rpc) {
+    showError('Enter an L1 RPC URL (and a beacon URL, if not the same server).');
+    setState('error', 'error');
+    return;
+  }
+  setState('running', 'connecting to the L1…');
+  const client = new L1Client(rpc, beacon);
+  let to;
+  try {
+    const chainId = await client.chainId();
+    fixtureChainId = chainId;
+    deriver?.free();
+    deriver = null;
+    deriver = new LiveDeriver(rollupArg(), scheduleArg());
+    if (chainId !== deriver.l1ChainId()) {
+      throw new Error(`the L1 RPC serves chain ${chainId}, but the rollup's L1 is chain ${deriver.l1ChainId()}`);
+    }
+    deriver.setBeaconGenesisTime(await client.beaconGenesisTime());
+    const head = await client.blockNumber();
+    const toText = $('l1-to').value.trim();
+    to = toText ? Math.min(Number(toText), head) : head;
+    if (!Number.isSafeInteger(to)) throw new Error(`"to L1 block" is not a block number: ${toText}`);
+  } catch (e) {
+    showError(e instanceof L1Error ? `L1: ${e.message}` : `Cannot start: ${messageOf(e)}`);
+    setState('error', 'error');
+    return;
+  }
+  $('fixture-info').textContent = `live L1 ${new URL(rpc).host}, chain ${fixtureChainId}, up to block ${fmt(to)}`;
+  await runLoop(deriver, l1Feeder(client, deriver, to), 'deriving from the L1…');
 }
 
 // Derivation speed without the live view: fresh derivers run to the end inside wasm (no event
@@ -422,6 +487,7 @@ async function main() {
   });
   $('inspect-go').addEventListener('click', runInspect);
   $('start').addEventListener('click', derive);
+  $('live').addEventListener('click', deriveLive);
   $('stop').addEventListener('click', () => { stopRequested = true; });
   $('bench').addEventListener('click', benchmark);
   setState('idle', 'load a fixture to start');

@@ -7,6 +7,9 @@
 //   KEEL_NATIVE      JSON from the native_derive example: {"hashes": [...], "ms": n}
 //   KEEL_INSPECT     JSON list [{kind, network, input (hex), expected (keel inspect stdout)}]
 //   KEEL_ARTIFACTS   directory for the screenshot and bench.json
+//   KEEL_ANVIL_URL, KEEL_ANVIL_ROLLUP, KEEL_ANVIL_DERIVE (keel derive output), KEEL_ANVIL_NATIVE
+//                    live mode: the anvil L1 with the test rollup, and what native derivation
+//                    gives on it (the page must read anvil over fetch and derive the same)
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
@@ -30,8 +33,33 @@ const types = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
 };
+const anvilUrl = env('KEEL_ANVIL_URL');
+// anvil (1.7.1) sends CORS headers on its JSON-RPC but not on its beacon routes, so the page
+// reads the beacon API through /mock-beacon, which forwards to anvil and adds them (what a
+// browser user puts in front of a beacon node without CORS). Error routes for the live mode's
+// in-page messages: /mock-429 (rate limit), /mock-badjson, and /mock-noblobs (a beacon that
+// answers genesis from anvil but has no blobs: 404).
+async function mock(req, res, path) {
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
+  if (req.method === 'OPTIONS') { res.writeHead(204, cors); res.end(); return; }
+  if (path.startsWith('/mock-beacon/')) {
+    const upstream = await fetch(`${anvilUrl}${path.slice('/mock-beacon'.length)}${new URL(req.url, 'http://x').search}`);
+    res.writeHead(upstream.status, { ...cors, 'content-type': 'application/json' });
+    res.end(await upstream.text());
+    return;
+  }
+  if (path.startsWith('/mock-429')) { res.writeHead(429, cors); res.end('slow down'); return; }
+  if (path.startsWith('/mock-badjson')) { res.writeHead(200, cors); res.end('<html>not json</html>'); return; }
+  if (path === '/mock-noblobs/eth/v1/beacon/genesis') {
+    const body = await (await fetch(`${anvilUrl}/eth/v1/beacon/genesis`)).text();
+    res.writeHead(200, { ...cors, 'content-type': 'application/json' }); res.end(body); return;
+  }
+  res.writeHead(404, cors); res.end('{"code":404,"message":"no blobs"}');
+}
 const server = createServer(async (req, res) => {
   try {
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname.startsWith('/mock-')) { await mock(req, res, pathname); return; }
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     let file = join(root, path);
     if (!file.startsWith(root)) throw new Error('outside the root');
@@ -113,6 +141,52 @@ try {
   const errText = await page.textContent('#inspect-output');
   check(errText.startsWith('error (tx): invalid hex input'), `inspect error shown in the page (${errText})`);
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.join('; ')})`);
+
+  // Live mode: the page reads the anvil L1 over fetch and derives what keel derive derives.
+  const anvilRollup = await readFile(env('KEEL_ANVIL_ROLLUP'), 'utf8');
+  const anvilDerive = (await readFile(env('KEEL_ANVIL_DERIVE'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const anvilNative = JSON.parse(await readFile(env('KEEL_ANVIL_NATIVE'), 'utf8'));
+  const startLive = async (rpc, beacon) => {
+    await page.evaluate(({ rollup, rpc, beacon }) => {
+      document.querySelector('#network').value = '';
+      document.querySelector('#rollup').value = rollup;
+      document.querySelector('#schedule').value = 'cancun-from-genesis';
+      document.querySelector('#l1-rpc').value = rpc;
+      document.querySelector('#l1-beacon').value = beacon;
+      document.querySelector('#l1-to').value = '';
+    }, { rollup: anvilRollup, rpc, beacon });
+    await page.click('#live');
+    await page.waitForFunction(() => window.keel.mode === 'live' && ['done', 'error'].includes(window.keel.state), null, { timeout: 120000 });
+    return page.evaluate(() => ({
+      state: window.keel.state, error: window.keel.error, hashes: window.keel.hashes,
+      attributes: window.keel.attributes, stats: window.keel.stats,
+      rows: document.querySelectorAll('#rows tr').length,
+      shown: document.querySelector('#error').classList.contains('shown') ? document.querySelector('#error').textContent : '',
+    }));
+  };
+  const live = await startLive(anvilUrl, `${new URL(url).origin}/mock-beacon`);
+  check(live.state === 'done', `live derivation from anvil finished (state ${live.state}${live.error ? `: ${live.error}` : ''})`);
+  check(live.hashes.length === anvilNative.hashes.length && live.hashes.length === 6, `live: ${live.hashes.length} L2 blocks (native ${anvilNative.hashes.length}, expected 6)`);
+  check(live.hashes.every((h, i) => h === anvilNative.hashes[i]), 'live: attributes hashes equal the native ones (keel record + OfflineDeriver)');
+  check(live.attributes.length === anvilDerive.length
+    && live.attributes.every((a, i) => JSON.stringify(a) === JSON.stringify(anvilDerive[i])), 'live: every block\'s attributes JSON equals the keel derive line');
+  check(live.rows === 6 && live.stats.blobs >= 1 && live.stats.batcherTxs >= 2, `live: table and stats (rows ${live.rows}, batcher txs ${live.stats.batcherTxs}, blobs ${live.stats.blobs})`);
+  await page.screenshot({ path: join(artifacts, 'derive-anvil-live.png'), fullPage: false });
+  check(consoleErrors.length === 0, `no console errors in live mode (${consoleErrors.join('; ')})`);
+
+  // Failures are named in the page.
+  const origin = new URL(url).origin;
+  const cases = [
+    ['http://127.0.0.1:1', 'http://127.0.0.1:1', 'L1: eth_chainId: cannot reach http://127.0.0.1:1', 'unreachable L1 (network or CORS)'],
+    [`${origin}/mock-429`, `${origin}/mock-429`, 'rate limited', 'HTTP 429'],
+    [`${origin}/mock-badjson`, `${origin}/mock-badjson`, 'is not JSON', 'bad JSON'],
+    [anvilUrl, `${origin}/mock-noblobs`, 'L1 blob missing: beacon blobs of slot 3: the beacon node has no blobs for this block (HTTP 404)', 'missing blob (beacon 404)'],
+  ];
+  for (const [rpc, beacon, expected, what] of cases) {
+    const r = await startLive(rpc, beacon);
+    check(r.state === 'error' && r.shown.includes(expected), `live error shown in the page for ${what}: ${r.shown.slice(0, 160)}`);
+  }
+  await page.screenshot({ path: join(artifacts, 'live-error.png'), fullPage: false });
 
   const bench = {
     fixture: 'fixtures/multi-fork', l2Blocks: result.hashes.length,
