@@ -301,6 +301,24 @@ fn reorgs_error_codes_and_invalid_payloads() {
     assert_eq!(status["status"], "INVALID", "{status}");
     assert_eq!(b256(&status["latestValidHash"]), ha);
     assert!(status["validationError"].as_str().unwrap().contains("stateRoot"), "{status}");
+    // Remembered: again INVALID, a child INVALID, a forkchoice to it INVALID.
+    let bad_hash = hash_of(&bad_state);
+    assert_eq!(b256(&new_payload(&engine, &bad_state)["latestValidHash"]), ha);
+    let child = rehash(&a2, |p| {
+        p["parentHash"] = json!(bad_hash);
+        p["blockNumber"] = json!("0x3");
+    });
+    let status = new_payload(&engine, &child);
+    assert_eq!(status["status"], "INVALID", "{status}");
+    assert_eq!(b256(&status["latestValidHash"]), ha);
+    let result = engine.call("engine_forkchoiceUpdatedV2", fcu(bad_hash, genesis));
+    assert_eq!(result["payloadStatus"]["status"], "INVALID", "{result}");
+    assert_eq!(b256(&result["payloadStatus"]["latestValidHash"]), ha);
+    assert_eq!(result["payloadId"], Value::Null);
+    // Standard messages, details in data.
+    let response = engine.rpc("engine_getPayloadV2", json!(["0x0000000000000002"]));
+    assert_eq!(response["error"]["message"], "Unknown payload");
+    assert!(response["error"]["data"].is_string());
 }
 
 /// An envelope with `edit` applied to its payload and the block hash recomputed.

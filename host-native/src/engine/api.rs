@@ -63,7 +63,7 @@ fn status(status: &str, latest_valid_hash: Option<B256>, error: Option<String>) 
 fn chain_err(e: ChainError) -> RpcError {
     match e {
         ChainError::NotAncestor { .. } => {
-            RpcError::new(rpc::INVALID_FORKCHOICE_STATE, format!("Invalid forkchoice state: {e}"))
+            RpcError::new(rpc::INVALID_FORKCHOICE_STATE, e.to_string())
         }
         other => RpcError::internal(other),
     }
@@ -94,6 +94,13 @@ fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value,
         payload::check_attributes_version(&node.config, version, attrs)?;
     }
     let read = node.store.read().map_err(RpcError::internal)?;
+    if let Some(latest_valid) = node.invalid.get(&state.head_block_hash) {
+        let error = format!("head {} was found invalid", state.head_block_hash);
+        return Ok(json!({
+            "payloadStatus": status("INVALID", Some(latest_valid), Some(error)),
+            "payloadId": null,
+        }));
+    }
     let Some(head) = read.block(state.head_block_hash).map_err(RpcError::internal)? else {
         tracing::info!(head = %state.head_block_hash, "forkchoiceUpdated: unknown head, SYNCING");
         return Ok(json!({ "payloadStatus": status("SYNCING", None, None), "payloadId": null }));
@@ -182,7 +189,7 @@ fn get_payload(node: &mut Node, version: u8, p: &Params) -> Result<Value, RpcErr
     let payload = node
         .payloads
         .get(&id)
-        .ok_or_else(|| RpcError::new(rpc::UNKNOWN_PAYLOAD, format!("Unknown payload: {id}")))?;
+        .ok_or_else(|| RpcError::new(rpc::UNKNOWN_PAYLOAD, format!("no payload with id {id}")))?;
     payload::envelope(&node.config, version, payload)
 }
 
@@ -297,11 +304,27 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
         return Ok(status("VALID", Some(hash), None));
     }
     let parent_hash = block.header.parent_hash;
+    if let Some(latest_valid) = node.invalid.get(&hash) {
+        return Ok(status(
+            "INVALID",
+            Some(latest_valid),
+            Some(format!("block {hash} was found invalid")),
+        ));
+    }
+    if let Some(latest_valid) = node.invalid.get(&parent_hash) {
+        node.invalid.insert(hash, latest_valid);
+        return Ok(status(
+            "INVALID",
+            Some(latest_valid),
+            Some(format!("parent {parent_hash} was found invalid")),
+        ));
+    }
     let Some(parent) = read.block(parent_hash).map_err(RpcError::internal)? else {
         tracing::info!(%hash, parent = %parent_hash, "newPayload: unknown parent, SYNCING");
         return Ok(status("SYNCING", None, None));
     };
     if block.header.timestamp <= parent.header.timestamp {
+        node.invalid.insert(hash, parent_hash);
         return Ok(status(
             "INVALID",
             Some(parent_hash),
@@ -314,7 +337,10 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
     let (stored, preimages) = if let Some(built) = node.payloads.by_hash(hash) {
         (built.block.clone(), built.preimages.clone())
     } else {
-        let invalid = |reason: String| Ok(status("INVALID", Some(parent_hash), Some(reason)));
+        let mut invalid = |reason: String| {
+            node.invalid.insert(hash, parent_hash);
+            Ok(status("INVALID", Some(parent_hash), Some(reason)))
+        };
         let attrs = match payload::attributes_for_block(
             &node.config,
             &block.header,

@@ -162,6 +162,8 @@ pub(crate) struct Node {
     pub(crate) pool: txpool::TxPool,
     /// Payloads built by forkchoiceUpdated.
     pub(crate) payloads: payload::PayloadCache,
+    /// Blocks newPayload found invalid.
+    pub(crate) invalid: payload::InvalidBlocks,
 }
 
 /// Opens the store and makes sure it holds the chain's genesis.
@@ -216,6 +218,7 @@ fn open_node(args: &EngineArgs, config: RollupConfig) -> Result<Node, EngineErro
         store,
         pool: txpool::TxPool::default(),
         payloads: payload::PayloadCache::default(),
+        invalid: payload::InvalidBlocks::default(),
     })
 }
 

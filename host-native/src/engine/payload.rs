@@ -241,6 +241,36 @@ impl PayloadCache {
     }
 }
 
+/// Most invalid blocks remembered.
+const MAX_INVALID_BLOCKS: usize = 1024;
+
+/// Blocks found invalid, with the latest valid ancestor each: a repeated newPayload, a child of
+/// one, or a forkchoice to one is answered INVALID without re-executing.
+#[derive(Debug, Default)]
+pub(crate) struct InvalidBlocks {
+    latest_valid: HashMap<B256, B256>,
+    order: VecDeque<B256>,
+}
+
+impl InvalidBlocks {
+    /// The latest valid ancestor of `hash`, if `hash` was found invalid.
+    pub(crate) fn get(&self, hash: &B256) -> Option<B256> {
+        self.latest_valid.get(hash).copied()
+    }
+
+    /// Remembers that `hash` is invalid and `latest_valid` its latest valid ancestor.
+    pub(crate) fn insert(&mut self, hash: B256, latest_valid: B256) {
+        if self.latest_valid.insert(hash, latest_valid).is_none() {
+            self.order.push_back(hash);
+        }
+        while self.order.len() > MAX_INVALID_BLOCKS {
+            if let Some(old) = self.order.pop_front() {
+                self.latest_valid.remove(&old);
+            }
+        }
+    }
+}
+
 /// The sum of priority fees the block pays its fee recipient (deposits pay none).
 pub(crate) fn block_value(header: &Header, txs: &[Bytes], receipts: &[OpReceiptEnvelope]) -> U256 {
     let base_fee = header.base_fee_per_gas.unwrap_or_default();

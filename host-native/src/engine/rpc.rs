@@ -28,44 +28,71 @@ pub(crate) const UNSUPPORTED_FORK: i64 = -38005;
 /// Most requests one batch may hold.
 const MAX_BATCH: usize = 1024;
 
-/// A JSON-RPC error object.
+/// The standard message of a JSON-RPC or Engine API error code.
+const fn standard_message(code: i64) -> Option<&'static str> {
+    Some(match code {
+        PARSE_ERROR => "Parse error",
+        INVALID_REQUEST => "Invalid Request",
+        METHOD_NOT_FOUND => "Method not found",
+        INVALID_PARAMS => "Invalid params",
+        INTERNAL_ERROR => "Internal error",
+        UNKNOWN_PAYLOAD => "Unknown payload",
+        INVALID_FORKCHOICE_STATE => "Invalid forkchoice state",
+        INVALID_PAYLOAD_ATTRIBUTES => "Invalid payload attributes",
+        TOO_LARGE_REQUEST => "Too large request",
+        UNSUPPORTED_FORK => "Unsupported fork",
+        _ => return None,
+    })
+}
+
+/// A JSON-RPC error object. Standard codes carry their standard message and the detail in
+/// `data`; other codes (e.g. -32000 for a refused transaction) carry the detail as message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("JSON-RPC error {code}: {message}")]
 pub(crate) struct RpcError {
     /// The error code.
     pub(crate) code: i64,
-    /// A one-line description.
+    /// The message.
     pub(crate) message: String,
+    /// What exactly was wrong, for standard codes.
+    pub(crate) data: Option<String>,
 }
 
 impl RpcError {
-    /// An error with `code` and `message`.
-    pub(crate) fn new(code: i64, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+    /// An error with `code` and a one-line `detail`.
+    pub(crate) fn new(code: i64, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        match standard_message(code) {
+            Some(message) => Self { code, message: message.into(), data: Some(detail) },
+            None => Self { code, message: detail, data: None },
+        }
     }
 
     /// -32602 Invalid params.
-    pub(crate) fn invalid_params(message: impl std::fmt::Display) -> Self {
-        Self::new(INVALID_PARAMS, format!("Invalid params: {message}"))
+    pub(crate) fn invalid_params(detail: impl std::fmt::Display) -> Self {
+        Self::new(INVALID_PARAMS, detail.to_string())
     }
 
     /// -32603 Internal error.
-    pub(crate) fn internal(message: impl std::fmt::Display) -> Self {
-        Self::new(INTERNAL_ERROR, format!("Internal error: {message}"))
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::new(INTERNAL_ERROR, detail.to_string())
     }
 
     /// -38005 Unsupported fork.
-    pub(crate) fn unsupported_fork(message: impl std::fmt::Display) -> Self {
-        Self::new(UNSUPPORTED_FORK, format!("Unsupported fork: {message}"))
+    pub(crate) fn unsupported_fork(detail: impl std::fmt::Display) -> Self {
+        Self::new(UNSUPPORTED_FORK, detail.to_string())
     }
 
     /// -38003 Invalid payload attributes.
-    pub(crate) fn invalid_attributes(message: impl std::fmt::Display) -> Self {
-        Self::new(INVALID_PAYLOAD_ATTRIBUTES, format!("Invalid payload attributes: {message}"))
+    pub(crate) fn invalid_attributes(detail: impl std::fmt::Display) -> Self {
+        Self::new(INVALID_PAYLOAD_ATTRIBUTES, detail.to_string())
     }
 
     fn to_json(&self) -> Value {
-        json!({ "code": self.code, "message": self.message })
+        match &self.data {
+            Some(data) => json!({ "code": self.code, "message": self.message, "data": data }),
+            None => json!({ "code": self.code, "message": self.message }),
+        }
     }
 }
 
@@ -140,22 +167,18 @@ pub(crate) fn handle_body(
     let request: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(e) => {
-            return Some(error_response(
-                Value::Null,
-                &RpcError::new(PARSE_ERROR, format!("Parse error: {e}")),
-            ));
+            return Some(error_response(Value::Null, &RpcError::new(PARSE_ERROR, e.to_string())));
         }
     };
     match request {
-        Value::Array(items) if items.is_empty() => Some(error_response(
-            Value::Null,
-            &RpcError::new(INVALID_REQUEST, "Invalid request: empty batch"),
-        )),
+        Value::Array(items) if items.is_empty() => {
+            Some(error_response(Value::Null, &RpcError::new(INVALID_REQUEST, "empty batch")))
+        }
         Value::Array(items) if items.len() > MAX_BATCH => Some(error_response(
             Value::Null,
             &RpcError::new(
                 INVALID_REQUEST,
-                format!("Invalid request: batch of {} exceeds {MAX_BATCH}", items.len()),
+                format!("batch of {} exceeds {MAX_BATCH}", items.len()),
             ),
         )),
         Value::Array(items) => {
@@ -174,7 +197,7 @@ fn handle_one(
     let Value::Object(mut object) = request else {
         return Some(error_response(
             Value::Null,
-            &RpcError::new(INVALID_REQUEST, "Invalid request: not an object"),
+            &RpcError::new(INVALID_REQUEST, "request is not an object"),
         ));
     };
     let id = object.remove("id");
@@ -183,16 +206,13 @@ fn handle_one(
     if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
         return Some(error_response(
             Value::Null,
-            &RpcError::new(INVALID_REQUEST, "Invalid request: bad id"),
+            &RpcError::new(INVALID_REQUEST, "id must be a number, string or null"),
         ));
     }
     let method = match object.remove("method") {
         Some(Value::String(method)) => method,
         _ => {
-            return Some(error_response(
-                id,
-                &RpcError::new(INVALID_REQUEST, "Invalid request: missing method"),
-            ));
+            return Some(error_response(id, &RpcError::new(INVALID_REQUEST, "missing method")));
         }
     };
     let result = Params::from_value(object.remove("params"))
@@ -226,6 +246,8 @@ mod tests {
     fn parse_error_batch_and_notifications() {
         let out = handle_body(b"{not json", echo).unwrap();
         assert_eq!(out["error"]["code"], PARSE_ERROR);
+        assert_eq!(out["error"]["message"], "Parse error");
+        assert!(out["error"]["data"].is_string());
         assert_eq!(out["id"], Value::Null);
 
         let out = handle_body(
