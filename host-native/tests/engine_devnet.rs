@@ -301,6 +301,23 @@ fn reorgs_error_codes_and_invalid_payloads() {
     assert_eq!(status["status"], "INVALID", "{status}");
     assert_eq!(b256(&status["latestValidHash"]), ha);
     assert!(status["validationError"].as_str().unwrap().contains("stateRoot"), "{status}");
+    // L1 withdrawals in an OP payload: INVALID.
+    let canyon_parent = build(&engine, hb, CANYON, Address::ZERO, true);
+    assert_eq!(new_payload(&engine, &canyon_parent)["status"], "VALID");
+    let with_withdrawals = {
+        let mut envelope = build(&engine, hash_of(&canyon_parent), CANYON + 2, Address::ZERO, true);
+        let payload = &mut envelope["executionPayload"];
+        payload["withdrawals"] = json!([{
+            "index": "0x0", "validatorIndex": "0x0", "address": Address::ZERO, "amount": "0x1"
+        }]);
+        let v2: alloy_rpc_types_engine::ExecutionPayloadV2 =
+            serde_json::from_value(payload.clone()).unwrap();
+        payload["blockHash"] = json!(v2.into_block_raw().unwrap().header.hash_slow());
+        envelope
+    };
+    let status = new_payload(&engine, &with_withdrawals);
+    assert_eq!(status["status"], "INVALID", "{status}");
+    assert_eq!(b256(&status["latestValidHash"]), hash_of(&canyon_parent));
     // Remembered: again INVALID, a child INVALID, a forkchoice to it INVALID.
     let bad_hash = hash_of(&bad_state);
     assert_eq!(b256(&new_payload(&engine, &bad_state)["latestValidHash"]), ha);

@@ -323,6 +323,14 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
         tracing::info!(%hash, parent = %parent_hash, "newPayload: unknown parent, SYNCING");
         return Ok(status("SYNCING", None, None));
     };
+    if block.body.withdrawals.as_ref().is_some_and(|w| !w.is_empty()) {
+        node.invalid.insert(hash, parent_hash);
+        return Ok(status(
+            "INVALID",
+            Some(parent_hash),
+            Some("OP Stack payloads carry no L1 withdrawals".into()),
+        ));
+    }
     if block.header.timestamp <= parent.header.timestamp {
         node.invalid.insert(hash, parent_hash);
         return Ok(status(
