@@ -70,6 +70,7 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
     assert_eq!(follower.ready["genesis"], engine.ready["genesis"]);
     let caps = engine.call("engine_exchangeCapabilities", json!([["engine_newPayloadV4"]]));
     assert!(caps.as_array().unwrap().iter().any(|c| c == "engine_getPayloadV4"));
+    assert!(!caps.as_array().unwrap().iter().any(|c| c == "engine_exchangeCapabilities"));
     let block0 = engine.call("eth_getBlockByNumber", json!(["0x0", false]));
     assert_eq!(b256(&block0["hash"]), genesis);
 
@@ -335,7 +336,7 @@ fn reorgs_error_codes_and_invalid_payloads() {
     // Standard messages, details in data.
     let response = engine.rpc("engine_getPayloadV2", json!(["0x0000000000000002"]));
     assert_eq!(response["error"]["message"], "Unknown payload");
-    assert!(response["error"]["data"].is_string());
+    assert!(response["error"]["data"]["err"].is_string());
 }
 
 /// An envelope with `edit` applied to its payload and the block hash recomputed.

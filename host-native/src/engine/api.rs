@@ -20,9 +20,9 @@ use super::{
     store::StoredBlock,
 };
 
-/// The Engine API methods this server answers (`engine_exchangeCapabilities`).
+/// The Engine API methods this server answers, as `engine_exchangeCapabilities` lists them
+/// (never itself, per the spec).
 pub(crate) const CAPABILITIES: &[&str] = &[
-    "engine_exchangeCapabilities",
     "engine_forkchoiceUpdatedV1",
     "engine_forkchoiceUpdatedV2",
     "engine_forkchoiceUpdatedV3",

@@ -53,7 +53,7 @@ pub(crate) fn dispatch(node: &mut Node, call: Call) -> Result<Value, RpcError> {
             let full: bool = p.optional(1, "fullTransactions")?.unwrap_or(false);
             let read = read(node)?;
             match chain::resolve(&read, id).map_err(RpcError::internal)? {
-                Some(hash) => block_json(node, &read, hash, full),
+                Some(hash) => block_json(&read, hash, full),
                 None => Ok(Value::Null),
             }
         }
@@ -61,7 +61,7 @@ pub(crate) fn dispatch(node: &mut Node, call: Call) -> Result<Value, RpcError> {
             p.at_most(2)?;
             let hash: B256 = p.required(0, "blockHash")?;
             let full: bool = p.optional(1, "fullTransactions")?.unwrap_or(false);
-            block_json(node, &read(node)?, hash, full)
+            block_json(&read(node)?, hash, full)
         }
         "eth_getProof" => {
             p.at_most(3)?;
@@ -315,8 +315,7 @@ fn block_size(block: &StoredBlock) -> usize {
     list_len(payload)
 }
 
-fn block_json(node: &Node, read: &StoreRead, hash: B256, full: bool) -> Result<Value, RpcError> {
-    let _ = node;
+fn block_json(read: &StoreRead, hash: B256, full: bool) -> Result<Value, RpcError> {
     let Some(block) = stored(read, hash)? else { return Ok(Value::Null) };
     let transactions = if full {
         BlockTransactions::Full(

@@ -46,7 +46,8 @@ const fn standard_message(code: i64) -> Option<&'static str> {
 }
 
 /// A JSON-RPC error object. Standard codes carry their standard message and the detail in
-/// `data`; other codes (e.g. -32000 for a refused transaction) carry the detail as message.
+/// `data.err` (as geth does); other codes (e.g. -32000 for a refused transaction) carry the
+/// detail as message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("JSON-RPC error {code}: {message}")]
 pub(crate) struct RpcError {
@@ -90,7 +91,10 @@ impl RpcError {
 
     fn to_json(&self) -> Value {
         match &self.data {
-            Some(data) => json!({ "code": self.code, "message": self.message, "data": data }),
+            // geth's shape: the spec's `{"err": ...}` data object of -32000.
+            Some(data) => {
+                json!({ "code": self.code, "message": self.message, "data": { "err": data } })
+            }
             None => json!({ "code": self.code, "message": self.message }),
         }
     }
@@ -247,7 +251,7 @@ mod tests {
         let out = handle_body(b"{not json", echo).unwrap();
         assert_eq!(out["error"]["code"], PARSE_ERROR);
         assert_eq!(out["error"]["message"], "Parse error");
-        assert!(out["error"]["data"].is_string());
+        assert!(out["error"]["data"]["err"].is_string());
         assert_eq!(out["id"], Value::Null);
 
         let out = handle_body(
