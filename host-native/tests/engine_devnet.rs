@@ -53,6 +53,19 @@ fn jwt_is_required_and_checked() {
 
     // The unauthenticated server answers eth_ only.
     assert_eq!(engine.http_rpc("eth_chainId", json!([]))["result"], "0x385");
+    assert_eq!(
+        engine.http_rpc("eth_gasPrice", json!([]))["result"],
+        "0x3baa0c40",
+        "base fee + tip"
+    );
+    assert_eq!(engine.http_rpc("eth_maxPriorityFeePerGas", json!([]))["result"], "0xf4240");
+    let version = engine.call(
+        "engine_getClientVersionV1",
+        json!([{
+            "code": "OP", "name": "op-node", "version": "v1", "commit": "0x01020304"
+        }]),
+    );
+    assert_eq!(version[0]["name"], "keel");
     let response = engine.http_rpc("engine_exchangeCapabilities", json!([[]]));
     assert_eq!(response["error"]["code"], -32601, "{response}");
 }

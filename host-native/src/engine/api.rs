@@ -32,6 +32,7 @@ pub(crate) const CAPABILITIES: &[&str] = &[
     "engine_newPayloadV2",
     "engine_newPayloadV3",
     "engine_newPayloadV4",
+    "engine_getClientVersionV1",
 ];
 
 /// Answers one call on the authenticated server: `engine_` methods, then the `eth_` namespace.
@@ -42,6 +43,16 @@ pub(crate) fn dispatch(node: &mut Node, call: Call) -> Result<Value, RpcError> {
             p.at_most(1)?;
             let _theirs: Vec<String> = p.required(0, "capabilities")?;
             Ok(json!(CAPABILITIES))
+        }
+        "engine_getClientVersionV1" => {
+            p.at_most(1)?;
+            let _theirs: Value = p.required(0, "clientVersion")?;
+            Ok(json!([{
+                "code": "KL",
+                "name": "keel",
+                "version": env!("CARGO_PKG_VERSION"),
+                "commit": "0x00000000",
+            }]))
         }
         "engine_forkchoiceUpdatedV1" => forkchoice_updated(node, 1, p),
         "engine_forkchoiceUpdatedV2" => forkchoice_updated(node, 2, p),

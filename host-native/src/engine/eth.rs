@@ -25,6 +25,9 @@ use super::{
 /// Most storage keys one `eth_getProof` call may ask for.
 const MAX_PROOF_KEYS: usize = 1024;
 
+/// The priority fee suggested to wallets (0.001 gwei; a devnet has no competition for space).
+const SUGGESTED_TIP: u64 = 1_000_000;
+
 /// geth's code for a rejected transaction or a missing block in state queries.
 const SERVER_ERROR: i64 = -32000;
 
@@ -42,6 +45,18 @@ pub(crate) fn dispatch(node: &mut Node, call: Call) -> Result<Value, RpcError> {
             let head = chain::forkchoice(&read).map_err(RpcError::internal)?.head;
             let block = stored(&read, head)?.ok_or_else(|| RpcError::internal("head missing"))?;
             Ok(json!(format!("{:#x}", block.header.number)))
+        }
+        "eth_gasPrice" | "eth_maxPriorityFeePerGas" => {
+            p.at_most(0)?;
+            let tip = U256::from(SUGGESTED_TIP);
+            if call.method == "eth_maxPriorityFeePerGas" {
+                return Ok(json!(tip));
+            }
+            let read = read(node)?;
+            let head = chain::forkchoice(&read).map_err(RpcError::internal)?.head;
+            let block = stored(&read, head)?.ok_or_else(|| RpcError::internal("head missing"))?;
+            let base_fee = U256::from(block.header.base_fee_per_gas.unwrap_or_default());
+            Ok(json!(base_fee.saturating_add(tip)))
         }
         "eth_syncing" => {
             p.at_most(0)?;

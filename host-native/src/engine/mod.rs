@@ -52,10 +52,11 @@ STARTUP
 
 METHODS
   authrpc (JWT HS256, iat within 60 s, else HTTP 401): engine_exchangeCapabilities,
-    engine_forkchoiceUpdatedV1/V2/V3, engine_getPayloadV2/V3/V4, engine_newPayloadV2/V3/V4,
-    and every eth_ method below.
+    engine_getClientVersionV1, engine_forkchoiceUpdatedV1/V2/V3, engine_getPayloadV2/V3/V4,
+    engine_newPayloadV2/V3/V4, and every eth_ method below.
   http (no auth, only when --http.addr or --http.port is given): eth_chainId,
-    eth_blockNumber, eth_syncing, eth_getBlockByNumber, eth_getBlockByHash, eth_getProof,
+    eth_blockNumber, eth_syncing, eth_gasPrice, eth_maxPriorityFeePerGas,
+    eth_getBlockByNumber, eth_getBlockByHash, eth_getProof,
     eth_getBalance, eth_getTransactionCount, eth_getCode, eth_getStorageAt,
     eth_sendRawTransaction, eth_getTransactionByHash, eth_getTransactionReceipt.
   Method versions follow the payload's fork (Bedrock=V1/V2, Canyon=V2, Ecotone=V3,
