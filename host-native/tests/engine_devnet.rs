@@ -92,6 +92,9 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
     let tx = transfer(0, recipient, 1_000);
     let tx_hash = engine.http_rpc("eth_sendRawTransaction", json!([tx]))["result"].clone();
     assert_eq!(b256(&tx_hash), keccak256(&tx));
+    // A nonce gap: left out of every block (and kept) until nonce 1 arrives.
+    let gapped = transfer(2, recipient, 2);
+    assert!(engine.http_rpc("eth_sendRawTransaction", json!([gapped]))["result"].is_string());
 
     let fee_recipient = Address::repeat_byte(0xfe);
     let times = [GENESIS_TIME + 2, CANYON, ECOTONE, HOLOCENE, ISTHMUS, JOVIAN, JOVIAN + 2];
@@ -153,6 +156,12 @@ fn builds_every_fork_and_a_second_engine_reexecutes_the_chain() {
         envelopes.push(envelope);
         head = hash;
     }
+
+    let filler = transfer(1, recipient, 3);
+    engine.call("eth_sendRawTransaction", json!([filler]));
+    let envelope = build(&engine, head, JOVIAN + 4, fee_recipient, false);
+    assert_eq!(envelope["executionPayload"]["transactions"], json!([filler, gapped]));
+    assert_eq!(new_payload(&engine, &envelope)["status"], "VALID");
 
     // eth_ views of the chain.
     assert_eq!(engine.call("eth_blockNumber", json!([])), "0x7");

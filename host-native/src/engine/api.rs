@@ -130,6 +130,7 @@ fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value,
     node.pool.remove(
         newly_canonical.iter().flat_map(|b| b.transactions.iter().map(alloy_primitives::keccak256)),
     );
+    prune_pool(node, &head.header);
     tracing::debug!(
         head = %state.head_block_hash,
         number = head.header.number,
@@ -146,6 +147,17 @@ fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value,
         "payloadStatus": status("VALID", Some(state.head_block_hash), None),
         "payloadId": payload_id,
     }))
+}
+
+/// Drops pooled transactions whose nonce the new head's state has used.
+fn prune_pool(node: &mut Node, head: &alloy_consensus::Header) {
+    let Ok(read) = node.store.read() else { return };
+    for sender in node.pool.senders() {
+        match keel_core::executor::read_account(head.state_root, sender, &read) {
+            Ok(account) => node.pool.prune_below(sender, account.map_or(0, |a| a.nonce)),
+            Err(e) => tracing::warn!(%sender, error = %e, "cannot read a pool sender's nonce"),
+        }
+    }
 }
 
 /// Builds a block on `head` now and keeps it under its payload id.
@@ -166,9 +178,11 @@ fn build(
     let built = build_block(&node.config, &head.header, attrs, &pool, &read).map_err(|e| {
         if is_state_error(&e) { RpcError::internal(e) } else { RpcError::invalid_attributes(e) }
     })?;
-    // Pool transactions that did not fit or execute are dropped: a devnet pool has no
-    // replacement or re-queue policy.
-    node.pool.remove(built.rejected.iter().map(|r| r.hash));
+    // Rejected pool transactions stay pooled (a full block, a nonce gap); stale ones leave
+    // when a head makes their nonce used.
+    for rejected in &built.rejected {
+        tracing::debug!(hash = %rejected.hash, reason = %rejected.reason, "pool transaction left out");
+    }
     let block = StoredBlock {
         header: built.header,
         transactions: built.transactions,

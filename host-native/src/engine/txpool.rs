@@ -113,6 +113,28 @@ impl TxPool {
         }
     }
 
+    /// The senders with pooled transactions.
+    pub(crate) fn senders(&self) -> Vec<Address> {
+        let mut senders: Vec<Address> = self.by_sender.keys().map(|(sender, _)| *sender).collect();
+        senders.dedup();
+        senders
+    }
+
+    /// Drops `sender`'s transactions with nonces below `account_nonce` (included, or replaced
+    /// by another transaction with the same nonce).
+    pub(crate) fn prune_below(&mut self, sender: Address, account_nonce: u64) {
+        let stale: Vec<(Address, u64)> = self
+            .by_sender
+            .range((sender, 0)..(sender, account_nonce))
+            .map(|(key, _)| *key)
+            .collect();
+        for key in stale {
+            if let Some((hash, _)) = self.by_sender.remove(&key) {
+                self.by_hash.remove(&hash);
+            }
+        }
+    }
+
     /// Whether the pool holds `hash`.
     #[cfg(test)]
     fn contains(&self, hash: &B256) -> bool {
@@ -176,6 +198,13 @@ mod tests {
         assert_eq!(pool.pending(), vec![raw1.clone()]);
         assert!(pool.contains(&keccak256(&raw1)));
         assert_eq!(pool.len(), 1);
+        let sender = check(&raw1, 901).unwrap().sender;
+        assert_eq!(pool.senders(), vec![sender]);
+        pool.prune_below(sender, 1);
+        assert_eq!(pool.len(), 1, "nonce 1 is not below 1");
+        pool.prune_below(sender, 2);
+        assert_eq!(pool.len(), 0);
+        assert!(!pool.contains(&keccak256(&raw1)));
     }
 
     #[test]
