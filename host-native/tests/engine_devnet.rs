@@ -51,6 +51,16 @@ fn jwt_is_required_and_checked() {
     assert_eq!(status, 200);
     assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["result"], "0x385");
 
+    // Batches: one response per call, in order.
+    let batch = r#"[{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]},
+                    {"jsonrpc":"2.0","id":2,"method":"eth_blockNumber","params":[]}]"#;
+    let (status, text) = engine.post(&engine.auth, batch, Some(&Engine::token()));
+    assert_eq!(status, 200);
+    let responses: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(responses[0]["result"], "0x385");
+    assert_eq!(responses[1]["id"], 2);
+    assert_eq!(responses[1]["result"], "0x0");
+
     // The unauthenticated server answers eth_ only.
     assert_eq!(engine.http_rpc("eth_chainId", json!([]))["result"], "0x385");
     assert_eq!(
