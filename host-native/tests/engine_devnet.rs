@@ -369,6 +369,15 @@ fn reorgs_error_codes_and_invalid_payloads() {
     let response = engine.rpc("engine_getPayloadV2", json!(["0x0000000000000002"]));
     assert_eq!(response["error"]["message"], "Unknown payload");
     assert!(response["error"]["data"]["err"].is_string());
+
+    // A reorg to a branch without the transaction puts it back in the pool.
+    let c = build(&engine, genesis, ts, Address::repeat_byte(3), true);
+    assert_eq!(c["executionPayload"]["transactions"], json!([]));
+    assert_eq!(new_payload(&engine, &c)["status"], "VALID");
+    forkchoice(&engine, ts, hash_of(&c), genesis, genesis, None);
+    assert_eq!(engine.call("eth_getTransactionReceipt", json!([tx_hash])), Value::Null);
+    let d = build(&engine, hash_of(&c), ts + 2, Address::repeat_byte(3), false);
+    assert_eq!(d["executionPayload"]["transactions"], json!([tx]));
 }
 
 /// An envelope with `edit` applied to its payload and the block hash recomputed.

@@ -18,6 +18,7 @@ use super::{
     payload::{self, BuiltPayload, EngineFork},
     rpc::{self, Call, Params, RpcError},
     store::StoredBlock,
+    txpool,
 };
 
 /// The Engine API methods this server answers, as `engine_exchangeCapabilities` lists them
@@ -119,7 +120,7 @@ fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value,
     drop(read);
 
     let write = node.store.write().map_err(RpcError::internal)?;
-    let newly_canonical = chain::set_forkchoice(
+    let change = chain::set_forkchoice(
         &write,
         state.head_block_hash,
         state.safe_block_hash,
@@ -127,8 +128,15 @@ fn forkchoice_updated(node: &mut Node, version: u8, p: &Params) -> Result<Value,
     )
     .map_err(chain_err)?;
     write.commit().map_err(RpcError::internal)?;
+    // Transactions of blocks that left the chain go back to the pool (deposits, and ones the
+    // new chain also holds, do not); the new chain's transactions and used nonces leave it.
+    for raw in change.removed.iter().flat_map(|b| &b.transactions) {
+        if let Ok(tx) = txpool::check(raw, node.config.l2_chain_id) {
+            let _ = node.pool.insert(&tx, raw.clone(), 0);
+        }
+    }
     node.pool.remove(
-        newly_canonical.iter().flat_map(|b| b.transactions.iter().map(alloy_primitives::keccak256)),
+        change.added.iter().flat_map(|b| b.transactions.iter().map(alloy_primitives::keccak256)),
     );
     prune_pool(node, &head.header);
     tracing::debug!(

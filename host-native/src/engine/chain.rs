@@ -82,25 +82,33 @@ pub(crate) fn init_genesis(
     Ok(())
 }
 
+/// What a forkchoice update changed on the canonical chain.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct CanonicalChange {
+    /// Blocks that became canonical, oldest first.
+    pub(crate) added: Vec<StoredBlock>,
+    /// Blocks that left the canonical chain (a reorg or a head moved back), oldest first.
+    pub(crate) removed: Vec<StoredBlock>,
+}
+
 /// Applies a forkchoice in `write` (commit it only on success): makes `head` canonical,
 /// rewriting the number index back to the common ancestor, then checks that `safe` and
-/// `finalized` (zero = keep the current one) are canonical ancestors of the head. Returns the
-/// blocks that became canonical, oldest first.
+/// `finalized` (zero = keep the current one) are canonical ancestors of the head.
 pub(crate) fn set_forkchoice(
     write: &StoreWrite,
     head: B256,
     safe: B256,
     finalized: B256,
-) -> Result<Vec<StoredBlock>, ChainError> {
+) -> Result<CanonicalChange, ChainError> {
     let head_block = write.block(head)?.ok_or(ChainError::UnknownHead(head))?;
     let head_number = head_block.header.number;
     let mut branch = Vec::new();
     let mut cursor = (head, head_block);
     // Walk back until a block that is already canonical at its number.
-    loop {
+    let ancestor_number = loop {
         let (hash, block) = cursor;
         if write.canonical(block.header.number)? == Some(hash) {
-            break;
+            break block.header.number;
         }
         let parent_hash = block.header.parent_hash;
         let number = block.header.number;
@@ -112,6 +120,16 @@ pub(crate) fn set_forkchoice(
             return Err(ChainError::BrokenAncestry(hash));
         }
         cursor = (parent_hash, parent);
+    };
+    // The old canonical blocks above the common ancestor leave the chain.
+    let mut removed = Vec::new();
+    let mut number = ancestor_number;
+    while let Some(next) = number.checked_add(1) {
+        let Some(hash) = write.canonical(next)? else { break };
+        if let Some(block) = write.block(hash)? {
+            removed.push(block);
+        }
+        number = next;
     }
     write.truncate_canonical_above(head_number)?;
     branch.reverse();
@@ -138,7 +156,7 @@ pub(crate) fn set_forkchoice(
         write.set_meta(key, hash)?;
     }
     write.set_meta(MetaKey::Head, head)?;
-    Ok(branch.into_iter().map(|(_, block)| block).collect())
+    Ok(CanonicalChange { added: branch.into_iter().map(|(_, block)| block).collect(), removed })
 }
 
 /// The hash a block tag or number names on the canonical chain, if any.
@@ -198,8 +216,9 @@ mod tests {
         w.commit().unwrap();
 
         let w = store.write().unwrap();
-        let new = set_forkchoice(&w, a3, a1, g).unwrap();
-        assert_eq!(new.len(), 3);
+        let change = set_forkchoice(&w, a3, a1, g).unwrap();
+        assert_eq!(change.added.len(), 3);
+        assert!(change.removed.is_empty());
         w.commit().unwrap();
         let r = store.read().unwrap();
         assert_eq!(r.canonical(3).unwrap(), Some(a3));
@@ -215,8 +234,9 @@ mod tests {
         assert_eq!(store.read().unwrap().canonical(3).unwrap(), Some(a3));
 
         let w = store.write().unwrap();
-        let new = set_forkchoice(&w, b2, b1, B256::ZERO).unwrap();
-        assert_eq!(new.len(), 2);
+        let change = set_forkchoice(&w, b2, b1, B256::ZERO).unwrap();
+        assert_eq!(change.added, vec![b1b.clone(), b2b.clone()]);
+        assert_eq!(change.removed, vec![a1b.clone(), a2b.clone(), a3b.clone()]);
         w.commit().unwrap();
         let r = store.read().unwrap();
         assert_eq!(r.canonical(1).unwrap(), Some(b1));
@@ -229,7 +249,9 @@ mod tests {
 
         // Back to an ancestor: the index shrinks.
         let w = store.write().unwrap();
-        assert!(set_forkchoice(&w, b1, B256::ZERO, B256::ZERO).unwrap().is_empty());
+        let change = set_forkchoice(&w, b1, B256::ZERO, B256::ZERO).unwrap();
+        assert!(change.added.is_empty());
+        assert_eq!(change.removed, vec![b2b.clone()]);
         w.commit().unwrap();
         let r = store.read().unwrap();
         assert_eq!(r.canonical(2).unwrap(), None);
