@@ -351,6 +351,50 @@ fn reorgs_error_codes_and_invalid_payloads() {
     let status = new_payload(&engine, &with_withdrawals);
     assert_eq!(status["status"], "INVALID", "{status}");
     assert_eq!(b256(&status["latestValidHash"]), hash_of(&canyon_parent));
+    // Structure and fork checks of newPayload.
+    let canyon_payload = canyon_parent["executionPayload"].clone();
+    let mut no_withdrawals = canyon_payload.clone();
+    no_withdrawals.as_object_mut().unwrap().remove("withdrawals");
+    assert_eq!(engine.error_code("engine_newPayloadV2", json!([no_withdrawals])), -32602);
+    let mut early_withdrawals = a2["executionPayload"].clone();
+    early_withdrawals["withdrawals"] = json!([]);
+    assert_eq!(engine.error_code("engine_newPayloadV2", json!([early_withdrawals])), -32602);
+    let ecotone = build(&engine, hash_of(&canyon_parent), ECOTONE, Address::ZERO, true);
+    let eco_payload = ecotone["executionPayload"].clone();
+    let eco_root = ecotone["parentBeaconBlockRoot"].clone();
+    assert_eq!(engine.error_code("engine_newPayloadV2", json!([eco_payload])), -38005);
+    assert_eq!(
+        engine.error_code("engine_newPayloadV4", json!([eco_payload, [], eco_root, []])),
+        -32602,
+        "a V3 payload lacks withdrawalsRoot"
+    );
+    let mut eco_v4 = eco_payload.clone();
+    eco_v4["withdrawalsRoot"] = json!(B256::ZERO);
+    assert_eq!(engine.error_code("engine_newPayloadV4", json!([eco_v4, [], eco_root, []])), -38005);
+    let status =
+        engine.call("engine_newPayloadV3", json!([eco_payload, [B256::repeat_byte(1)], eco_root]));
+    assert_eq!(status["status"], "INVALID", "blob hashes on L2: {status}");
+    assert_eq!(
+        engine.call("engine_newPayloadV3", json!([eco_payload, [], eco_root]))["status"],
+        "VALID"
+    );
+    let isthmus = build(&engine, hash_of(&ecotone), ISTHMUS, Address::ZERO, true);
+    let isthmus_payload = isthmus["executionPayload"].clone();
+    let isthmus_root = isthmus["parentBeaconBlockRoot"].clone();
+    assert_eq!(
+        engine.error_code("engine_newPayloadV3", json!([isthmus_payload, [], isthmus_root])),
+        -38005
+    );
+    assert_eq!(
+        engine.error_code(
+            "engine_newPayloadV4",
+            json!([isthmus_payload, [], isthmus_root, ["0x0001"]])
+        ),
+        -32602,
+        "OP executionRequests must be empty"
+    );
+    assert_eq!(new_payload(&engine, &isthmus)["status"], "VALID");
+
     // Remembered: again INVALID, a child INVALID, a forkchoice to it INVALID.
     let bad_hash = hash_of(&bad_state);
     assert_eq!(b256(&new_payload(&engine, &bad_state)["latestValidHash"]), ha);

@@ -226,11 +226,23 @@ fn get_payload(node: &mut Node, version: u8, p: &Params) -> Result<Value, RpcErr
     payload::envelope(&node.config, version, payload)
 }
 
+/// The payload's `timestamp`, read before the payload is parsed as a version's structure.
+fn raw_timestamp(p: &Params) -> Option<u64> {
+    let payload: Value = p.optional(0, "executionPayload").ok()??;
+    let hex = payload.get("timestamp")?.as_str()?.strip_prefix("0x")?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
 fn new_payload_v2(node: &mut Node, p: &Params) -> Result<Value, RpcError> {
     p.at_most(1)?;
+    // The fork comes first: a later fork's payload (with its extra fields) is -38005.
+    if raw_timestamp(p).is_some_and(|ts| EngineFork::at(&node.config, ts) >= EngineFork::Ecotone) {
+        return Err(RpcError::unsupported_fork(
+            "newPayloadV2 cannot import Ecotone (Cancun) payloads; use V3",
+        ));
+    }
     let input: ExecutionPayloadInputV2 = p.required(0, "executionPayload")?;
-    let ts = input.execution_payload.timestamp;
-    let fork = EngineFork::at(&node.config, ts);
+    let fork = EngineFork::at(&node.config, input.execution_payload.timestamp);
     if fork >= EngineFork::Ecotone {
         return Err(RpcError::unsupported_fork(
             "newPayloadV2 cannot import Ecotone (Cancun) payloads; use V3",
@@ -262,6 +274,12 @@ fn new_payload_v2(node: &mut Node, p: &Params) -> Result<Value, RpcError> {
 
 fn new_payload_v3(node: &mut Node, p: &Params) -> Result<Value, RpcError> {
     p.at_most(3)?;
+    // A later fork's payload (with its extra fields) is -38005; a missing field is -32602.
+    if raw_timestamp(p).is_some_and(|ts| EngineFork::at(&node.config, ts) >= EngineFork::Isthmus) {
+        return Err(RpcError::unsupported_fork(
+            "newPayloadV3 cannot import Isthmus (Prague) payloads; use V4",
+        ));
+    }
     let payload: ExecutionPayloadV3 = p.required(0, "executionPayload")?;
     let hashes: Vec<B256> = p.required(1, "expectedBlobVersionedHashes")?;
     let beacon_root: B256 = p.required(2, "parentBeaconBlockRoot")?;
