@@ -109,6 +109,52 @@ fn op_sepolia_registry_genesis_gives_the_configured_block_zero() {
             .parse::<B256>()
             .unwrap()
     );
+
+    // Block 1 as op-node would ask for it: the L1-info deposit (executed by the real L1Block
+    // predeploy of the registry genesis), then re-imported and made canonical.
+    let config = keel_core::config::RollupConfig::by_name("op-sepolia").unwrap();
+    let ts = config.genesis.l2_time + 2;
+    let origin = keel_core::l1_info::L1OriginInfo {
+        number: config.genesis.l1.number,
+        timestamp: config.genesis.l2_time,
+        base_fee: alloy_primitives::U256::from(1_000_000_000u64),
+        hash: config.genesis.l1.hash,
+        excess_blob_gas: None,
+    };
+    let deposit = keel_core::l1_info::l1_info_deposit_bytes(
+        &config,
+        &keel_core::l1_info::L1BlobSchedule::for_l1_chain_id(config.l1_chain_id).unwrap(),
+        &config.genesis.system_config,
+        &origin,
+        1,
+        ts,
+    )
+    .unwrap();
+    let attrs = json!({
+        "timestamp": format!("{ts:#x}"),
+        "prevRandao": B256::repeat_byte(1),
+        "suggestedFeeRecipient": "0x4200000000000000000000000000000000000011",
+        "transactions": [deposit],
+        "noTxPool": true,
+        "gasLimit": "0x1c9c380",
+    });
+    let state = |head: B256| json!({ "headBlockHash": head, "safeBlockHash": expected, "finalizedBlockHash": expected });
+    let result = engine.call("engine_forkchoiceUpdatedV2", json!([state(expected), attrs]));
+    let envelope = engine.call("engine_getPayloadV2", json!([result["payloadId"]]));
+    assert_eq!(envelope["executionPayload"]["transactions"], json!([deposit]));
+    assert_eq!(new_payload(&engine, &envelope)["status"], "VALID");
+    let hash = hash_of(&envelope);
+    let result = engine.call("engine_forkchoiceUpdatedV2", json!([state(hash)]));
+    assert_eq!(result["payloadStatus"]["status"], "VALID");
+    // L1Block (Bedrock layout): slot 2 holds the origin's hash.
+    let l1_hash = engine.call(
+        "eth_getStorageAt",
+        json!(["0x4200000000000000000000000000000000000015", "0x2", "latest"]),
+    );
+    assert_eq!(b256(&l1_hash), config.genesis.l1.hash);
+    let receipt =
+        engine.call("eth_getTransactionReceipt", json!([alloy_primitives::keccak256(&deposit)]));
+    assert_eq!(receipt["status"], "0x1");
     drop(engine);
 
     // The devnet genesis under the op-sepolia config: refused, naming both hashes.
