@@ -260,6 +260,9 @@ impl Drop for Engine {
             let _ = child.kill();
             let _ = child.wait();
         }
+        if let Some(dir) = self.stderr.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
