@@ -261,6 +261,24 @@ impl Engine {
     }
 }
 
+/// A `--dev` engine on a fresh devnet (see [`devnet`]) with `extra` arguments.
+fn dev_engine(name: &str, extra: &[&str]) -> (RollupConfig, Engine) {
+    let dir = scratch(name);
+    let cfg = devnet(&dir, now() - 1000);
+    let rollup = dir.join("rollup.json");
+    let genesis = dir.join("genesis.json");
+    let mut args = vec![
+        "--rollup-config",
+        rollup.to_str().unwrap(),
+        "--genesis",
+        genesis.to_str().unwrap(),
+        "--dev",
+    ];
+    args.extend_from_slice(extra);
+    let engine = Engine::start(&dir, &args);
+    (cfg, engine)
+}
+
 fn quantity(v: u64) -> String {
     format!("{v:#x}")
 }
@@ -451,18 +469,7 @@ fn build_and_import(
 
 #[test]
 fn jwt_authentication_rejects_missing_wrong_and_stale_tokens() {
-    let dir = scratch("jwt");
-    let _cfg = devnet(&dir, now() - 1000);
-    let engine = Engine::start(
-        &dir,
-        &[
-            "--rollup-config",
-            dir.join("rollup.json").to_str().unwrap(),
-            "--genesis",
-            dir.join("genesis.json").to_str().unwrap(),
-            "--dev",
-        ],
-    );
+    let (_cfg, engine) = dev_engine("jwt", &[]);
     let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": [] });
     let body = body.to_string();
     let url = engine.auth_url.clone();
@@ -569,18 +576,7 @@ fn verify_account_proof(proof: &Value, state_root: B256) {
 
 #[test]
 fn builds_and_imports_blocks_through_every_fork_with_the_right_method_versions() {
-    let dir = scratch("forks");
-    let cfg = devnet(&dir, now() - 1000);
-    let engine = Engine::start(
-        &dir,
-        &[
-            "--rollup-config",
-            dir.join("rollup.json").to_str().unwrap(),
-            "--genesis",
-            dir.join("genesis.json").to_str().unwrap(),
-            "--dev",
-        ],
-    );
+    let (cfg, engine) = dev_engine("forks", &[]);
     let capabilities = engine.call(
         "engine_exchangeCapabilities",
         json!([["engine_forkchoiceUpdatedV3", "engine_newPayloadV4", "engine_getPayloadV4"]]),
@@ -690,18 +686,7 @@ fn builds_and_imports_blocks_through_every_fork_with_the_right_method_versions()
 
 #[test]
 fn error_codes_and_payload_statuses_follow_the_spec() {
-    let dir = scratch("errors");
-    let cfg = devnet(&dir, now() - 1000);
-    let engine = Engine::start(
-        &dir,
-        &[
-            "--rollup-config",
-            dir.join("rollup.json").to_str().unwrap(),
-            "--genesis",
-            dir.join("genesis.json").to_str().unwrap(),
-            "--dev",
-        ],
-    );
+    let (cfg, engine) = dev_engine("errors", &[]);
     let genesis = as_b256(&engine.ready["genesis"]);
     let mut head = genesis;
     for number in 1..=ECOTONE_BLOCK {
@@ -843,18 +828,7 @@ fn error_codes_and_payload_statuses_follow_the_spec() {
 
 #[test]
 fn forkchoice_reorgs_between_sibling_branches_and_tags_follow() {
-    let dir = scratch("reorg");
-    let cfg = devnet(&dir, now() - 1000);
-    let engine = Engine::start(
-        &dir,
-        &[
-            "--rollup-config",
-            dir.join("rollup.json").to_str().unwrap(),
-            "--genesis",
-            dir.join("genesis.json").to_str().unwrap(),
-            "--dev",
-        ],
-    );
+    let (cfg, engine) = dev_engine("reorg", &[]);
     let genesis = as_b256(&engine.ready["genesis"]);
     let a1 = build_and_import(&engine, &cfg, genesis, 1, &[], true);
     let a1 = as_b256(&a1["executionPayload"]["blockHash"]);
@@ -897,20 +871,7 @@ fn forkchoice_reorgs_between_sibling_branches_and_tags_follow() {
 
 #[test]
 fn pool_transactions_are_included_unless_no_tx_pool() {
-    let dir = scratch("txpool");
-    let cfg = devnet(&dir, now() - 1000);
-    let engine = Engine::start(
-        &dir,
-        &[
-            "--rollup-config",
-            dir.join("rollup.json").to_str().unwrap(),
-            "--genesis",
-            dir.join("genesis.json").to_str().unwrap(),
-            "--dev",
-            "--http.port",
-            "0",
-        ],
-    );
+    let (cfg, engine) = dev_engine("txpool", &["--http.port", "0"]);
     let genesis = as_b256(&engine.ready["genesis"]);
     let http_url = engine.http_url.clone().expect("an http server when --http.port is given");
     // The public server serves eth_ without a token, and no engine_ methods.
