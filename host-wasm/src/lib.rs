@@ -10,6 +10,7 @@
 
 pub mod deriver;
 pub mod inspect;
+pub mod kzg;
 pub mod live;
 
 pub use deriver::{BlobSchedule, DeriveEventJson, FixtureDeriver, StatsJson};

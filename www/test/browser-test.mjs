@@ -159,7 +159,7 @@ try {
     await page.waitForFunction(() => window.keel.mode === 'live' && ['done', 'error'].includes(window.keel.state), null, { timeout: 120000 });
     return page.evaluate(() => ({
       state: window.keel.state, error: window.keel.error, hashes: window.keel.hashes,
-      attributes: window.keel.attributes, stats: window.keel.stats,
+      attributes: window.keel.attributes, stats: window.keel.stats, wallMs: window.keel.wallMs,
       rows: document.querySelectorAll('#rows tr').length,
       shown: document.querySelector('#error').classList.contains('shown') ? document.querySelector('#error').textContent : '',
     }));
@@ -194,6 +194,7 @@ try {
     ratio: Math.round((benchMs / native.ms) * 100) / 100,
     liveViewDeriveMs: Math.round(result.deriveMs), liveViewWallMs: Math.round(result.wallMs),
     wasmGzipBytes: Number(process.env.KEEL_WASM_GZIP ?? 0) || undefined,
+    liveAnvilWallMs: Math.round(live.wallMs),
   };
   await writeFile(join(artifacts, 'bench.json'), `${JSON.stringify(bench)}\n`);
   console.log(`bench: ${JSON.stringify(bench)}`);
