@@ -1007,3 +1007,77 @@ fn restart_on_the_same_datadir_keeps_head_safe_and_finalized() {
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert!(stderr.contains("genesis"), "the error names the genesis: {stderr}");
 }
+
+#[test]
+fn malformed_params_get_json_rpc_errors_and_the_engine_keeps_serving() {
+    let (_cfg, engine) = dev_engine("malformed", &[]);
+    let genesis = as_b256(&engine.ready["genesis"]);
+    let methods = [
+        "engine_exchangeCapabilities",
+        "engine_forkchoiceUpdatedV1",
+        "engine_forkchoiceUpdatedV2",
+        "engine_forkchoiceUpdatedV3",
+        "engine_getPayloadV2",
+        "engine_getPayloadV3",
+        "engine_getPayloadV4",
+        "engine_newPayloadV2",
+        "engine_newPayloadV3",
+        "engine_newPayloadV4",
+        "eth_chainId",
+        "eth_blockNumber",
+        "eth_getBlockByNumber",
+        "eth_getBlockByHash",
+        "eth_getProof",
+        "eth_getBalance",
+        "eth_getTransactionCount",
+        "eth_getCode",
+        "eth_getStorageAt",
+        "eth_sendRawTransaction",
+        "eth_getTransactionByHash",
+        "eth_getTransactionReceipt",
+    ];
+    let huge = format!("0x{}", "f".repeat(80));
+    let garbage = [
+        json!(null),
+        json!({}),
+        json!([]),
+        json!([null]),
+        json!([null, null, null, null, null]),
+        json!(["0x"]),
+        json!(["0xzz"]),
+        json!([huge]),
+        json!([-1]),
+        json!([1.5]),
+        json!([{}]),
+        json!([[]]),
+        json!([{ "headBlockHash": "0x12" }, {}]),
+        json!([forkchoice(genesis, genesis, genesis), { "timestamp": huge }]),
+        json!([forkchoice(genesis, genesis, genesis), { "timestamp": "0x1", "gasLimit": "0x" }]),
+        json!([{ "parentHash": genesis, "transactions": ["0x"] }, [], genesis, []]),
+        json!([{ "blockNumber": huge, "transactions": [huge] }]),
+        json!([genesis, ["0x00"], "latest"]),
+        json!([genesis, [huge], huge]),
+        json!(["0x7e", "latest"]),
+        json!(["0x02f8", "latest"]),
+        json!([genesis, "pending", true, 7]),
+    ];
+    for method in methods {
+        for params in &garbage {
+            let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+            let (status, response) = engine.post(
+                &engine.auth_url,
+                Some(Engine::token(JWT_SECRET, now())),
+                &body.to_string(),
+            );
+            assert_eq!(status, 200, "{method} {params}: HTTP {status}");
+            let response = response.unwrap_or_else(|| panic!("{method} {params}: no JSON"));
+            assert!(
+                response.get("result").is_some() || response["error"]["code"].is_i64(),
+                "{method} {params}: {response}"
+            );
+        }
+    }
+    // Still serving, state untouched.
+    assert_eq!(engine.block_hash("latest"), genesis);
+    assert_eq!(as_u64(&engine.call("eth_blockNumber", json!([]))), 0);
+}
