@@ -10,8 +10,9 @@
 //!   `l1_origin_check`); pre-Holocene rules (Ecotone).
 //! * `multi-fork-fixture`: `fixtures/multi-fork/{l1,rollup}.json` from genesis, when present.
 //!
-//! The L1 hosts are trusted in-memory providers, so headers served under the real hashes need
-//! only be consistent with what the pipeline reads (number, parent, time, fees). The batcher
+//! The L1 hosts are in-memory [`FixtureHost`]s. The synthetic chains' blocks are pushed
+//! unverified, so headers served under the real hashes need only be consistent with what the
+//! pipeline reads (number, parent, time, fees). The batcher
 //! cannot be signed for, so each config's genesis batcher is replaced by a bench key's address.
 //!
 //! Throughput is reported twice: L2 blocks (attributes) per second and L1 batcher bytes per
@@ -30,23 +31,20 @@ mod common;
 
 use common::{hex_vector, read};
 
-use std::{collections::HashMap, hint::black_box, path::PathBuf, time::Duration};
+use std::{hint::black_box, path::PathBuf, time::Duration};
 
 use alloy_consensus::{
-    Header, ReceiptEnvelope, SignableTransaction, TxEip1559, TxEip4844, TxEnvelope,
-    crypto::secp256k1::sign_message,
+    Header, SignableTransaction, TxEip1559, TxEip4844, TxEnvelope, crypto::secp256k1::sign_message,
 };
 use alloy_primitives::{Address, B256, Bytes, TxKind, U256, keccak256};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use keel_core::{
     batch::{Batch, BatchReader, SpanBatchElement},
-    batcher_tx::IndexedBlobHash,
     blob::BLOB_SIZE,
     compression::decompress,
     config::{MAX_RLP_BYTES_PER_CHANNEL_FJORD, RollupConfig},
     derive::{
-        BlobProvider, L1BlockRef, L1Provider, L2BlockRef, PipelineError, ProviderError,
-        error::DataKey,
+        BlobProvider, L1BlockRef, L1Provider, L2BlockRef, PipelineError,
         host::Blob,
         offline::{DeriveEvent, OfflineDeriver},
     },
@@ -87,20 +85,6 @@ impl BenchKey {
     }
 }
 
-struct BenchBlock {
-    block_ref: L1BlockRef,
-    header: Header,
-    transactions: Vec<TxEnvelope>,
-}
-
-/// A trusted in-memory L1: consecutive blocks, blobs by versioned hash.
-#[derive(Default)]
-struct BenchL1 {
-    blocks: Vec<BenchBlock>,
-    by_hash: HashMap<B256, usize>,
-    blobs: HashMap<B256, Box<Blob>>,
-}
-
 /// What a bench L1 block carries beyond its number.
 struct BlockSpec {
     /// `None`: the header's own hash.
@@ -111,87 +95,33 @@ struct BlockSpec {
     transactions: Vec<TxEnvelope>,
 }
 
-impl BenchL1 {
-    /// Appends block `number` on the current tip (the first block gets a made-up parent).
-    fn push(&mut self, number: u64, spec: BlockSpec) {
-        let parent_hash = self
-            .blocks
-            .last()
-            .map_or_else(|| keccak256(number.to_be_bytes()), |b| b.block_ref.hash);
-        if let Some(last) = self.blocks.last() {
-            assert_eq!(last.block_ref.number + 1, number, "consecutive blocks");
-        }
-        let header = Header {
-            parent_hash,
-            number,
-            timestamp: spec.timestamp,
-            gas_limit: 45_000_000,
-            base_fee_per_gas: Some(spec.base_fee),
-            mix_hash: keccak256([b"randao".as_slice(), &number.to_be_bytes()].concat()),
-            blob_gas_used: Some(0),
-            excess_blob_gas: Some(spec.excess_blob_gas),
-            parent_beacon_block_root: Some(keccak256(
-                [b"beacon".as_slice(), &number.to_be_bytes()].concat(),
-            )),
-            ..Default::default()
-        };
-        let hash = spec.hash.unwrap_or_else(|| header.hash_slow());
-        let block_ref = L1BlockRef { hash, number, parent_hash, timestamp: spec.timestamp };
-        self.by_hash.insert(hash, self.blocks.len());
-        self.blocks.push(BenchBlock { block_ref, header, transactions: spec.transactions });
-    }
-
-    fn get(&self, hash: B256, what: &'static str) -> Result<&BenchBlock, ProviderError> {
-        self.by_hash
-            .get(&hash)
-            .map(|&i| &self.blocks[i])
-            .ok_or(ProviderError::Missing { what, key: DataKey::Hash(hash) })
-    }
-
-    fn block_ref(&self, number: u64) -> L1BlockRef {
-        self.blocks.iter().find(|b| b.block_ref.number == number).expect("block in range").block_ref
-    }
+/// Appends block `number` to a bench L1 (a trusted in-memory host) on its tip (the first block
+/// gets a made-up parent). Headers carry only what the pipeline reads, so a given hash is served
+/// as is; no receipts, so no deposits and no SystemConfig updates.
+fn push_block(l1: &mut FixtureHost, number: u64, spec: BlockSpec) {
+    let parent_hash = l1.tip().map_or_else(|| keccak256(number.to_be_bytes()), |b| b.hash);
+    let header = Header {
+        parent_hash,
+        number,
+        timestamp: spec.timestamp,
+        gas_limit: 45_000_000,
+        base_fee_per_gas: Some(spec.base_fee),
+        mix_hash: keccak256([b"randao".as_slice(), &number.to_be_bytes()].concat()),
+        blob_gas_used: Some(0),
+        excess_blob_gas: Some(spec.excess_blob_gas),
+        parent_beacon_block_root: Some(keccak256(
+            [b"beacon".as_slice(), &number.to_be_bytes()].concat(),
+        )),
+        ..Default::default()
+    };
+    let hash = spec.hash.unwrap_or_else(|| header.hash_slow());
+    let block_ref = L1BlockRef { hash, number, parent_hash, timestamp: spec.timestamp };
+    l1.push_unverified_block(block_ref, header, spec.transactions, Vec::new())
+        .expect("consecutive blocks");
 }
 
-impl L1Provider for &BenchL1 {
-    fn block_ref_by_number(&mut self, number: u64) -> Result<Option<L1BlockRef>, ProviderError> {
-        let first = self.blocks.first().map_or(0, |b| b.block_ref.number);
-        Ok(number
-            .checked_sub(first)
-            .and_then(|i| self.blocks.get(usize::try_from(i).ok()?))
-            .map(|b| b.block_ref))
-    }
-
-    fn header_by_hash(&mut self, hash: B256) -> Result<Header, ProviderError> {
-        Ok(self.get(hash, "l1 header")?.header.clone())
-    }
-
-    fn transactions_by_hash(&mut self, hash: B256) -> Result<Vec<TxEnvelope>, ProviderError> {
-        Ok(self.get(hash, "l1 transactions")?.transactions.clone())
-    }
-
-    fn receipts_by_hash(&mut self, hash: B256) -> Result<Vec<ReceiptEnvelope>, ProviderError> {
-        // No logs anywhere: no deposits and no SystemConfig updates.
-        self.get(hash, "l1 receipts").map(|_| Vec::new())
-    }
-}
-
-impl BlobProvider for &BenchL1 {
-    fn blobs(
-        &mut self,
-        _block: &L1BlockRef,
-        hashes: &[IndexedBlobHash],
-    ) -> Result<Vec<Box<Blob>>, ProviderError> {
-        hashes
-            .iter()
-            .map(|h| {
-                self.blobs
-                    .get(&h.hash)
-                    .cloned()
-                    .ok_or(ProviderError::Missing { what: "blob", key: DataKey::Hash(h.hash) })
-            })
-            .collect()
-    }
+fn block_ref(mut l1: &FixtureHost, number: u64) -> L1BlockRef {
+    l1.block_ref_by_number(number).expect("host answers").expect("block in range")
 }
 
 /// Steps to the end of the L1 data; returns the number of attributes derived and the final
@@ -278,10 +208,10 @@ const UNI_PARENT_CHECK: &str = "563113941c30e15704d522c04a47ce8c5b4be46a";
 const UNI_INCLUSION: u64 = 24_149_392;
 const UNI_INCLUSION_TIME: u64 = 1_767_386_303;
 
-fn unichain(key: &BenchKey) -> (Case, BenchL1) {
+fn unichain(key: &BenchKey) -> (Case, FixtureHost) {
     let mut cfg = RollupConfig::by_name("unichain-mainnet").expect("built-in network");
     cfg.genesis.system_config.batcher_address = key.address;
-    let mut l1 = BenchL1::default();
+    let mut l1 = FixtureHost::default();
 
     let table: serde_json::Value = serde_json::from_slice(&read(&format!(
         "{UNI_DIR}/l1-epochs-24149341-24149386.EXTRACTED.json"
@@ -298,7 +228,7 @@ fn unichain(key: &BenchKey) -> (Case, BenchL1) {
             transactions: Vec::new(),
         };
         last = (number, spec.base_fee, spec.excess_blob_gas);
-        l1.push(number, spec);
+        push_block(&mut l1, number, spec);
     }
     let (last_epoch, base_fee, excess_blob_gas) = last;
     assert_eq!(last_epoch, 24_149_386);
@@ -310,7 +240,7 @@ fn unichain(key: &BenchKey) -> (Case, BenchL1) {
         let hash: B256 = b["versioned_hash"].as_str().expect("hash").parse().expect("hash hex");
         let data = read(&format!("{UNI_DIR}/{i}.blob.bin"));
         let blob: Box<Blob> = data.into_boxed_slice().try_into().expect("blob size");
-        l1.blobs.insert(hash, blob);
+        l1.add_blobs([(hash, blob)]);
         hashes.push(hash);
     }
     let tx: TxEnvelope = key
@@ -333,13 +263,14 @@ fn unichain(key: &BenchKey) -> (Case, BenchL1) {
         let timestamp = UNI_INCLUSION_TIME - 12 * (UNI_INCLUSION - number);
         let transactions =
             if number == UNI_INCLUSION { tx.take().into_iter().collect() } else { Vec::new() };
-        l1.push(
+        push_block(
+            &mut l1,
             number,
             BlockSpec { hash: None, timestamp, base_fee, excess_blob_gas, transactions },
         );
     }
 
-    let l1_origin = l1.block_ref(24_149_341);
+    let l1_origin = block_ref(&l1, 24_149_341);
     let safe_head = L2BlockRef {
         hash: hash_with_prefix(UNI_PARENT_CHECK, 0xab),
         number: 36_637_399,
@@ -378,7 +309,7 @@ fn op_elements(channel: &[u8], cfg: &RollupConfig) -> Vec<SpanBatchElement> {
     span.expand(cfg.genesis.l2_time, cfg.block_time, cfg.l2_chain_id).expect("span expands")
 }
 
-fn op_mainnet(key: &BenchKey) -> (Case, BenchL1) {
+fn op_mainnet(key: &BenchKey) -> (Case, FixtureHost) {
     let mut cfg = RollupConfig::by_name("op-mainnet").expect("built-in network");
     cfg.genesis.system_config.batcher_address = key.address;
     let channel = hex_vector("batcher/op-mainnet-span-143blocks.channel.hex");
@@ -423,7 +354,7 @@ fn op_mainnet(key: &BenchKey) -> (Case, BenchL1) {
 
     let inclusion = OP_LAST_EPOCH + 1;
     let mut tx = Some(tx);
-    let mut l1 = BenchL1::default();
+    let mut l1 = FixtureHost::default();
     for number in OP_FIRST_EPOCH..=inclusion {
         let hash = (number == OP_LAST_EPOCH).then(|| hash_with_prefix(OP_ORIGIN_CHECK, 0xcd));
         let transactions =
@@ -435,9 +366,9 @@ fn op_mainnet(key: &BenchKey) -> (Case, BenchL1) {
             excess_blob_gas: 0,
             transactions,
         };
-        l1.push(number, spec);
+        push_block(&mut l1, number, spec);
     }
-    let l1_origin = l1.block_ref(OP_FIRST_EPOCH);
+    let l1_origin = block_ref(&l1, OP_FIRST_EPOCH);
     let safe_head = L2BlockRef {
         hash: hash_with_prefix(OP_PARENT_CHECK, 0xab),
         number: 121_382_929,

@@ -12,11 +12,17 @@ use std::{
     time::Duration,
 };
 
-use alloy_consensus::{ReceiptEnvelope, Signed, Transaction, TxEip4844Variant, TxEnvelope, proofs};
+use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_eips::eip4844::{BYTES_PER_BLOB, kzg_to_versioned_hash};
 use alloy_primitives::{B256, Bytes};
-use alloy_rpc_types_eth::BlockTransactions;
-use keel_core::fixture::{FixtureBlob, FixtureBlock, L1Fixture, encode_items};
+use alloy_rpc_types_eth::{BlockTransactions, TransactionReceipt};
+use keel_core::{
+    derive::L1BlockRef,
+    fixture::{
+        FixtureBlob, FixtureBlock, FixtureError, L1Fixture, ServedReceipt, check_follows,
+        verify_block,
+    },
+};
 
 use crate::{
     error::CliError,
@@ -76,57 +82,14 @@ pub(crate) enum RecordError {
     /// A request to the L1 nodes failed.
     #[error(transparent)]
     Client(#[from] ClientError),
-    /// The node answered with another block than asked for.
-    #[error("block {number}: the L1 RPC returned block {got}")]
-    WrongNumber {
-        /// Requested number.
-        number: u64,
-        /// Number in the answer.
-        got: u64,
-    },
-    /// The header does not hash to the hash the node gave.
-    #[error(
-        "block {number}: header hashes to {computed} but the L1 RPC says {claimed} (a header field keel does not know?)"
-    )]
-    HeaderHash {
-        /// Block number.
-        number: u64,
-        /// Hash of the decoded header.
-        computed: B256,
-        /// Hash the node gave.
-        claimed: B256,
-    },
+    /// The block does not hold together (number, header hash, transactions, receipts).
+    #[error(transparent)]
+    Block(#[from] FixtureError),
     /// The node gave transaction hashes instead of transactions.
     #[error("block {number}: the L1 RPC returned transaction hashes, not full transactions")]
     NotFull {
         /// Block number.
         number: u64,
-    },
-    /// Transactions or receipts do not match the header's root.
-    #[error("block {number}: {what} do not match the header's {what} root")]
-    Root {
-        /// Block number.
-        number: u64,
-        /// `"transactions"` or `"receipts"`.
-        what: &'static str,
-    },
-    /// Not one receipt per transaction.
-    #[error("block {number}: {receipts} receipts for {transactions} transactions")]
-    ReceiptCount {
-        /// Block number.
-        number: u64,
-        /// Receipts returned.
-        receipts: usize,
-        /// Transactions in the block.
-        transactions: usize,
-    },
-    /// A receipt is for another block or transaction.
-    #[error("block {number}: receipt {index} is for another block or transaction")]
-    ReceiptMismatch {
-        /// Block number.
-        number: u64,
-        /// Position of the receipt.
-        index: usize,
     },
     /// The chain changed under the recorder.
     #[error(
@@ -214,7 +177,7 @@ pub(crate) enum RecordError {
 
 /// One block as fetched and checked, with the blobs its transactions reference.
 struct Fetched {
-    hash: B256,
+    block_ref: L1BlockRef,
     block: FixtureBlock,
     blobs: Vec<FixtureBlob>,
 }
@@ -286,7 +249,7 @@ async fn record(
     let mut fixture = L1Fixture::new(chain_id);
     let mut summary = Summary::default();
     let mut seen_blobs = HashSet::new();
-    let mut previous: Option<(u64, B256)> = None;
+    let mut previous: Option<L1BlockRef> = None;
     let mut start = from;
     loop {
         let end = start.saturating_add(CONCURRENCY - 1).min(to);
@@ -304,16 +267,14 @@ async fn record(
         chunk.sort_by_key(|(number, _)| *number);
         for (number, fetched) in chunk {
             let fetched = fetched?;
-            if let Some((prev_number, prev_hash)) = previous
-                && fetched.block.header.parent_hash != prev_hash
-            {
-                return Err(RecordError::Reorg {
+            if let Some(prev) = previous {
+                check_follows(&prev, &fetched.block_ref).map_err(|_| RecordError::Reorg {
                     number,
-                    previous: prev_number,
-                    previous_hash: prev_hash,
-                });
+                    previous: prev.number,
+                    previous_hash: prev.hash,
+                })?;
             }
-            previous = Some((number, fetched.hash));
+            previous = Some(fetched.block_ref);
             summary.blocks += 1;
             summary.transactions += fetched.block.transactions.len();
             for blob in fetched.blobs {
@@ -340,31 +301,28 @@ async fn fetch_block(
 ) -> Result<Fetched, RecordError> {
     let block = client.block_by_number(number).await?;
     let hash = block.header.hash;
-    let header = block.header.inner;
-    if header.number != number {
-        return Err(RecordError::WrongNumber { number, got: header.number });
-    }
-    let computed = header.hash_slow();
-    if computed != hash {
-        return Err(RecordError::HeaderHash { number, computed, claimed: hash });
-    }
     let served: Vec<TxEnvelope> = match block.transactions {
         BlockTransactions::Full(txs) => txs.into_iter().map(|tx| tx.into_inner()).collect(),
         BlockTransactions::Hashes(hashes) if hashes.is_empty() => Vec::new(),
         _ => return Err(RecordError::NotFull { number }),
     };
-    let transactions = committed_transactions(number, header.transactions_root, served)?;
-    let receipts = if transactions.is_empty() {
+    let receipts = if served.is_empty() {
         Vec::new()
     } else {
-        fetch_receipts(client, number, hash, &transactions).await?
+        client.block_receipts(hash).await?.into_iter().map(served_receipt).collect()
     };
-    if proofs::calculate_receipt_root(&receipts) != header.receipts_root {
-        return Err(RecordError::Root { number, what: "receipts" });
+    let verified = verify_block(number, hash, block.header.inner, served, receipts)?;
+    if verified.sidecars_in_root() {
+        tracing::warn!(
+            number,
+            "the header's transactions root includes blob sidecars (as anvil makes it); \
+             recording the blob transactions with their sidecars"
+        );
     }
 
     let mut wanted: Vec<B256> = Vec::new();
-    for hash in transactions.iter().filter_map(|tx| tx.blob_versioned_hashes()).flatten() {
+    for hash in verified.transactions().iter().filter_map(|tx| tx.blob_versioned_hashes()).flatten()
+    {
         if !wanted.contains(hash) {
             wanted.push(*hash);
         }
@@ -372,91 +330,21 @@ async fn fetch_block(
     let blobs = if wanted.is_empty() {
         Vec::new()
     } else {
-        let slot = slot_of(number, header.timestamp, genesis_time)?;
+        let slot = slot_of(number, verified.header().timestamp, genesis_time)?;
         let served = client.blobs(slot, &wanted).await?;
         match_blobs(number, slot, &wanted, served)?
     };
-    Ok(Fetched {
-        hash,
-        block: FixtureBlock {
-            header,
-            transactions: encode_items(&transactions),
-            receipts: encode_items(&receipts),
-        },
-        blobs,
-    })
+    Ok(Fetched { block_ref: verified.block_ref(), block: verified.to_fixture_block(), blobs })
 }
 
-/// The transactions as the header's root commits to them. Blob transactions are recorded
-/// without their sidecars (the consensus encoding), unless the root commits to the sidecars:
-/// anvil (1.7) puts blob transactions into its blocks in the network encoding and serves them
-/// with sidecars, and the recording must match the header it comes with.
-fn committed_transactions(
-    number: u64,
-    root: B256,
-    served: Vec<TxEnvelope>,
-) -> Result<Vec<TxEnvelope>, RecordError> {
-    let canonical: Vec<TxEnvelope> = served.iter().map(without_sidecar).collect();
-    if proofs::calculate_transaction_root(&canonical) == root {
-        return Ok(canonical);
+/// A receipt as the JSON-RPC serves it, with where it says it belongs.
+fn served_receipt(receipt: TransactionReceipt) -> ServedReceipt {
+    ServedReceipt {
+        block_hash: receipt.block_hash,
+        transaction_index: receipt.transaction_index,
+        transaction_hash: receipt.transaction_hash,
+        receipt: receipt.into_primitives_receipt().inner,
     }
-    if canonical != served && proofs::calculate_transaction_root(&served) == root {
-        tracing::warn!(
-            number,
-            "the header's transactions root includes blob sidecars (as anvil makes it); \
-             recording the blob transactions with their sidecars"
-        );
-        return Ok(served);
-    }
-    Err(RecordError::Root { number, what: "transactions" })
-}
-
-fn without_sidecar(tx: &TxEnvelope) -> TxEnvelope {
-    match tx {
-        TxEnvelope::Eip4844(signed) => match signed.tx() {
-            TxEip4844Variant::TxEip4844WithSidecar(with_sidecar) => {
-                TxEnvelope::Eip4844(Signed::new_unchecked(
-                    TxEip4844Variant::TxEip4844(with_sidecar.tx.clone()),
-                    *signed.signature(),
-                    *signed.hash(),
-                ))
-            }
-            TxEip4844Variant::TxEip4844(_) => tx.clone(),
-        },
-        other => other.clone(),
-    }
-}
-
-async fn fetch_receipts(
-    client: &L1Client,
-    number: u64,
-    hash: B256,
-    transactions: &[TxEnvelope],
-) -> Result<Vec<ReceiptEnvelope>, RecordError> {
-    let mut receipts = client.block_receipts(hash).await?;
-    if receipts.len() != transactions.len() {
-        return Err(RecordError::ReceiptCount {
-            number,
-            receipts: receipts.len(),
-            transactions: transactions.len(),
-        });
-    }
-    receipts.sort_by_key(|r| r.transaction_index);
-    receipts
-        .into_iter()
-        .zip(transactions)
-        .enumerate()
-        .map(|(index, (receipt, tx))| {
-            let matches = receipt.block_hash == Some(hash)
-                && receipt.transaction_index == Some(index as u64)
-                && receipt.transaction_hash == *tx.tx_hash();
-            if matches {
-                Ok(receipt.into_primitives_receipt().inner)
-            } else {
-                Err(RecordError::ReceiptMismatch { number, index })
-            }
-        })
-        .collect()
 }
 
 /// The beacon slot of a block: blocks of post-merge Ethereum are one per slot.

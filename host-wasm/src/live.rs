@@ -14,19 +14,14 @@
 //! versioned hash of the block's batcher transactions (computed in pure Rust, [`crate::kzg`],
 //! since c-kzg does not build for wasm32-unknown-unknown), as `keel record` checks them.
 
-use std::collections::BTreeMap;
-
-use alloy_consensus::{
-    Header, ReceiptEnvelope, Signed, Transaction, TxEip4844Variant, TxEnvelope, proofs,
-};
+use alloy_consensus::{Header, Transaction, TxEnvelope};
 use alloy_primitives::{B256, Bytes};
 use alloy_rpc_types_eth::{Block, BlockTransactions, TransactionReceipt};
 use keel_core::{
-    batcher_tx::IndexedBlobHash,
     config::RollupConfig,
-    derive::{
-        BlobProvider, L1BlockRef, L1Provider, ProviderError, error::DataKey, host::Blob,
-        offline::OfflineDeriver,
+    derive::{host::Blob, offline::OfflineDeriver},
+    fixture::{
+        FixtureError, FixtureHost, ServedReceipt, VerifiedBlock, check_follows, verify_block,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -70,24 +65,9 @@ pub enum LiveError {
         /// Decoder message.
         reason: String,
     },
-    /// The node answered with another block.
-    #[error("asked the L1 RPC for block {asked}, got block {got}")]
-    WrongNumber {
-        /// Requested.
-        asked: u64,
-        /// Received.
-        got: u64,
-    },
-    /// The header does not hash to the claimed hash.
-    #[error("L1 block {number}: header hashes to {computed} but the RPC says {claimed}")]
-    HeaderHash {
-        /// Block number.
-        number: u64,
-        /// Hash of the decoded header.
-        computed: B256,
-        /// Hash the node gave.
-        claimed: B256,
-    },
+    /// The block does not hold together (number, header hash, transactions, receipts).
+    #[error(transparent)]
+    Block(#[from] FixtureError),
     /// The first block is not the rollup's genesis L1 block.
     #[error(
         "L1 block {number} is {got}, but the rollup's genesis L1 block is {expected}: wrong L1 for this rollup?"
@@ -111,22 +91,6 @@ pub enum LiveError {
         previous: u64,
         /// Previous block hash as read.
         previous_hash: B256,
-    },
-    /// Transactions or receipts do not match the header.
-    #[error("L1 block {number}: {what} do not match the header's {what} root")]
-    Root {
-        /// Block number.
-        number: u64,
-        /// `transactions` or `receipts`.
-        what: &'static str,
-    },
-    /// Not one receipt per transaction, or a receipt for another transaction.
-    #[error("L1 block {number}: receipts do not match the transactions ({reason})")]
-    Receipts {
-        /// Block number.
-        number: u64,
-        /// What did not match.
-        reason: String,
     },
     /// A block was given while the previous one still waits for its blobs, or blobs were given
     /// with no block waiting.
@@ -196,80 +160,9 @@ impl From<LiveError> for WasmError {
     }
 }
 
-struct LoadedBlock {
-    block_ref: L1BlockRef,
-    header: Header,
-    transactions: Vec<TxEnvelope>,
-    receipts: Vec<ReceiptEnvelope>,
-}
-
-/// A growing, validated L1 chain served through the host traits.
-#[derive(Default)]
-struct LiveHost {
-    blocks: Vec<LoadedBlock>,
-    by_hash: BTreeMap<B256, usize>,
-    blobs: BTreeMap<B256, Box<Blob>>,
-}
-
-impl LiveHost {
-    fn by_hash(&self, hash: B256, what: &'static str) -> Result<&LoadedBlock, ProviderError> {
-        self.by_hash
-            .get(&hash)
-            .and_then(|&i| self.blocks.get(i))
-            .ok_or(ProviderError::Missing { what, key: DataKey::Hash(hash) })
-    }
-
-    fn push(&mut self, block: LoadedBlock, blobs: Vec<(B256, Box<Blob>)>) {
-        self.by_hash.insert(block.block_ref.hash, self.blocks.len());
-        self.blocks.push(block);
-        self.blobs.extend(blobs);
-    }
-}
-
-impl L1Provider for &LiveHost {
-    fn block_ref_by_number(&mut self, number: u64) -> Result<Option<L1BlockRef>, ProviderError> {
-        let first = self.blocks.first().map_or(0, |b| b.block_ref.number);
-        Ok(number
-            .checked_sub(first)
-            .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| self.blocks.get(i))
-            .map(|b| b.block_ref))
-    }
-
-    fn header_by_hash(&mut self, hash: B256) -> Result<Header, ProviderError> {
-        Ok(self.by_hash(hash, "l1 header")?.header.clone())
-    }
-
-    fn transactions_by_hash(&mut self, hash: B256) -> Result<Vec<TxEnvelope>, ProviderError> {
-        Ok(self.by_hash(hash, "l1 transactions")?.transactions.clone())
-    }
-
-    fn receipts_by_hash(&mut self, hash: B256) -> Result<Vec<ReceiptEnvelope>, ProviderError> {
-        Ok(self.by_hash(hash, "l1 receipts")?.receipts.clone())
-    }
-}
-
-impl BlobProvider for &LiveHost {
-    fn blobs(
-        &mut self,
-        _block: &L1BlockRef,
-        hashes: &[IndexedBlobHash],
-    ) -> Result<Vec<Box<Blob>>, ProviderError> {
-        hashes
-            .iter()
-            .map(|h| {
-                self.blobs
-                    .get(&h.hash)
-                    .cloned()
-                    .ok_or(ProviderError::Missing { what: "blob", key: DataKey::Hash(h.hash) })
-            })
-            .collect()
-    }
-}
-
 /// A checked block waiting for its batcher blobs.
 struct Pending {
-    block: LoadedBlock,
+    block: VerifiedBlock,
     /// Versioned hashes of the blobs of transactions to the batch inbox, in block order.
     wanted: Vec<B256>,
     /// Every versioned hash of the block, in block order.
@@ -304,7 +197,8 @@ pub struct LiveDeriver {
     cfg: RollupConfig,
     schedule: BlobSchedule,
     genesis_time: Option<u64>,
-    host: LiveHost,
+    /// The L1 read so far, grown block by block.
+    host: FixtureHost,
     pending: Option<Pending>,
     driver: Option<Driver>,
     kzg: Option<KzgSetup>,
@@ -319,7 +213,7 @@ impl LiveDeriver {
             cfg,
             schedule,
             genesis_time: None,
-            host: LiveHost::default(),
+            host: FixtureHost::default(),
             pending: None,
             driver: None,
             kzg: None,
@@ -341,9 +235,9 @@ impl LiveDeriver {
 
     /// The next L1 block to fetch: the rollup's genesis L1 block first.
     pub fn next_block(&self) -> u64 {
-        match (&self.pending, self.host.blocks.last()) {
-            (Some(p), _) => p.block.block_ref.number,
-            (None, Some(last)) => last.block_ref.number.saturating_add(1),
+        match (&self.pending, self.host.tip()) {
+            (Some(p), _) => p.block.block_ref().number,
+            (None, Some(last)) => last.number.saturating_add(1),
             (None, None) => self.cfg.genesis.l1.number,
         }
     }
@@ -364,7 +258,7 @@ impl LiveDeriver {
         if let Some(p) = &self.pending {
             return Err(LiveError::Order(format!(
                 "block {} still waits for its blobs",
-                p.block.block_ref.number
+                p.block.block_ref().number
             ))
             .into());
         }
@@ -372,12 +266,12 @@ impl LiveDeriver {
         let block: Block = serde_json::from_str(block_json)
             .map_err(|e| LiveError::BlockJson { number: asked, reason: e.to_string() })?;
         let loaded = self.check_block(asked, block, receipts_json)?;
-        let number = loaded.block_ref.number;
-        let hash = loaded.block_ref.hash;
+        let number = loaded.block_ref().number;
+        let hash = loaded.block_ref().hash;
         let inbox = self.cfg.batch_inbox_address;
         let mut all: Vec<B256> = Vec::new();
         let mut wanted: Vec<B256> = Vec::new();
-        for tx in &loaded.transactions {
+        for tx in loaded.transactions() {
             let Some(hashes) = tx.blob_versioned_hashes() else { continue };
             all.extend_from_slice(hashes);
             if tx.to() == Some(inbox) {
@@ -388,12 +282,9 @@ impl LiveDeriver {
                 }
             }
         }
-        let slot = match self.genesis_time {
-            Some(genesis_time) => Some(slot_of(&loaded.header, genesis_time)),
-            None => None,
-        };
+        let slot = self.genesis_time.map(|genesis_time| slot_of(loaded.header(), genesis_time));
         if wanted.is_empty() {
-            self.commit(loaded, Vec::new());
+            self.commit(loaded, Vec::new())?;
             return Ok(BlockAdded {
                 number,
                 hash,
@@ -415,65 +306,42 @@ impl LiveDeriver {
         asked: u64,
         block: Block,
         receipts_json: &str,
-    ) -> Result<LoadedBlock, LiveError> {
+    ) -> Result<VerifiedBlock, LiveError> {
         let claimed = block.header.hash;
-        let header = block.header.inner;
-        let number = header.number;
-        if number != asked {
-            return Err(LiveError::WrongNumber { asked, got: number });
-        }
-        let computed = header.hash_slow();
-        if computed != claimed {
-            return Err(LiveError::HeaderHash { number, computed, claimed });
-        }
-        match self.host.blocks.last() {
-            Some(prev) if prev.block_ref.hash != header.parent_hash => {
-                return Err(LiveError::Reorg {
-                    number,
-                    previous: prev.block_ref.number,
-                    previous_hash: prev.block_ref.hash,
+        let served: Vec<TxEnvelope> = match block.transactions {
+            BlockTransactions::Full(txs) => txs.into_iter().map(|tx| tx.into_inner()).collect(),
+            BlockTransactions::Hashes(hashes) if hashes.is_empty() => Vec::new(),
+            _ => {
+                return Err(LiveError::BlockJson {
+                    number: asked,
+                    reason: "transaction hashes instead of full transactions".into(),
                 });
             }
-            Some(_) => {}
+        };
+        let receipts = if served.is_empty() {
+            Vec::new()
+        } else {
+            let receipts: Vec<TransactionReceipt> = serde_json::from_str(receipts_json)
+                .map_err(|e| LiveError::ReceiptsJson { number: asked, reason: e.to_string() })?;
+            receipts.into_iter().map(served_receipt).collect()
+        };
+        let verified = verify_block(asked, claimed, block.header.inner, served, receipts)?;
+        match self.host.tip() {
+            Some(prev) => check_follows(&prev, &verified.block_ref()).map_err(|_| {
+                LiveError::Reorg { number: asked, previous: prev.number, previous_hash: prev.hash }
+            })?,
             None => {
                 let genesis = self.cfg.genesis.l1;
                 if claimed != genesis.hash {
                     return Err(LiveError::Genesis {
-                        number,
+                        number: asked,
                         got: claimed,
                         expected: genesis.hash,
                     });
                 }
             }
         }
-        let served: Vec<TxEnvelope> = match block.transactions {
-            BlockTransactions::Full(txs) => txs.into_iter().map(|tx| tx.into_inner()).collect(),
-            BlockTransactions::Hashes(hashes) if hashes.is_empty() => Vec::new(),
-            _ => {
-                return Err(LiveError::BlockJson {
-                    number,
-                    reason: "transaction hashes instead of full transactions".into(),
-                });
-            }
-        };
-        let transactions = committed_transactions(number, header.transactions_root, served)?;
-        let receipts = if transactions.is_empty() {
-            Vec::new()
-        } else {
-            let receipts: Vec<TransactionReceipt> = serde_json::from_str(receipts_json)
-                .map_err(|e| LiveError::ReceiptsJson { number, reason: e.to_string() })?;
-            match_receipts(number, claimed, &transactions, receipts)?
-        };
-        if proofs::calculate_receipt_root(&receipts) != header.receipts_root {
-            return Err(LiveError::Root { number, what: "receipts" });
-        }
-        let block_ref = L1BlockRef {
-            hash: claimed,
-            number,
-            parent_hash: header.parent_hash,
-            timestamp: header.timestamp,
-        };
-        Ok(LoadedBlock { block_ref, header, transactions, receipts })
+        Ok(verified)
     }
 
     /// Completes the waiting block with the beacon node's answer (`/eth/v1/beacon/blobs/{slot}`
@@ -486,10 +354,7 @@ impl LiveDeriver {
             .take()
             .ok_or_else(|| LiveError::Order("no block waits for blobs".into()))?;
         match self.check_blobs(&pending, beacon_json) {
-            Ok(blobs) => {
-                self.commit(pending.block, blobs);
-                Ok(())
-            }
+            Ok(blobs) => Ok(self.commit(pending.block, blobs)?),
             Err(e) => {
                 // The block stays waiting: the page may fetch its blobs again.
                 self.pending = Some(pending);
@@ -503,7 +368,7 @@ impl LiveDeriver {
         pending: &Pending,
         beacon_json: &str,
     ) -> Result<Vec<(B256, Box<Blob>)>, LiveError> {
-        let number = pending.block.block_ref.number;
+        let number = pending.block.block_ref().number;
         let slot = pending.slot;
         let served: BeaconBlobs = serde_json::from_str(beacon_json)
             .map_err(|e| LiveError::BlobsJson { number, reason: e.to_string() })?;
@@ -550,7 +415,7 @@ impl LiveDeriver {
         pending: &Pending,
         served: Vec<Bytes>,
     ) -> Result<Vec<(B256, Box<Blob>)>, LiveError> {
-        let number = pending.block.block_ref.number;
+        let number = pending.block.block_ref().number;
         let slot = pending.slot;
         let hashes: &[B256] =
             if served.len() == pending.all.len() { &pending.all } else { &pending.wanted };
@@ -578,9 +443,15 @@ impl LiveDeriver {
         self.kzg.as_ref().ok_or_else(|| LiveError::Kzg { number, reason: "no setup".into() })
     }
 
-    fn commit(&mut self, block: LoadedBlock, blobs: Vec<(B256, Box<Blob>)>) {
-        let block_ref = block.block_ref;
-        self.host.push(block, blobs);
+    fn commit(
+        &mut self,
+        block: VerifiedBlock,
+        blobs: Vec<(B256, Box<Blob>)>,
+    ) -> Result<(), LiveError> {
+        let block_ref = block.block_ref();
+        // Checked against the tip when the block came; the tip has not moved since.
+        self.host.push_block(block)?;
+        self.host.add_blobs(blobs);
         if self.driver.is_none() {
             self.driver = Some(Driver::new(OfflineDeriver::from_genesis(
                 self.cfg.clone(),
@@ -588,6 +459,7 @@ impl LiveDeriver {
                 block_ref,
             )));
         }
+        Ok(())
     }
 
     /// One event; `{"kind":"needL1","number":n}` when block `n` must be added first.
@@ -605,7 +477,7 @@ impl LiveDeriver {
 
     /// Run totals (`l1Total` is the number of L1 blocks read from the node so far).
     pub fn totals(&self) -> StatsJson {
-        let l1_total = self.host.blocks.len() as u64;
+        let l1_total = self.host.block_count() as u64;
         match &self.driver {
             Some(d) => d.totals(l1_total, false),
             None => StatsJson { l1_total, ..StatsJson::default() },
@@ -656,71 +528,14 @@ fn slot_of(header: &Header, genesis_time: u64) -> Result<u64, LiveError> {
     }
 }
 
-/// The transactions as the header's root commits to them: without blob sidecars, unless the
-/// root includes them (anvil 1.7 puts blob transactions into its blocks in the network
-/// encoding), as `keel record` records them.
-fn committed_transactions(
-    number: u64,
-    root: B256,
-    served: Vec<TxEnvelope>,
-) -> Result<Vec<TxEnvelope>, LiveError> {
-    let canonical: Vec<TxEnvelope> = served.iter().map(without_sidecar).collect();
-    if proofs::calculate_transaction_root(&canonical) == root {
-        return Ok(canonical);
+/// A receipt as the JSON-RPC serves it, with where it says it belongs.
+fn served_receipt(receipt: TransactionReceipt) -> ServedReceipt {
+    ServedReceipt {
+        block_hash: receipt.block_hash,
+        transaction_index: receipt.transaction_index,
+        transaction_hash: receipt.transaction_hash,
+        receipt: receipt.into_primitives_receipt().inner,
     }
-    if canonical != served && proofs::calculate_transaction_root(&served) == root {
-        return Ok(served);
-    }
-    Err(LiveError::Root { number, what: "transactions" })
-}
-
-fn without_sidecar(tx: &TxEnvelope) -> TxEnvelope {
-    match tx {
-        TxEnvelope::Eip4844(signed) => match signed.tx() {
-            TxEip4844Variant::TxEip4844WithSidecar(with_sidecar) => {
-                TxEnvelope::Eip4844(Signed::new_unchecked(
-                    TxEip4844Variant::TxEip4844(with_sidecar.tx.clone()),
-                    *signed.signature(),
-                    *signed.hash(),
-                ))
-            }
-            TxEip4844Variant::TxEip4844(_) => tx.clone(),
-        },
-        other => other.clone(),
-    }
-}
-
-fn match_receipts(
-    number: u64,
-    hash: B256,
-    transactions: &[TxEnvelope],
-    mut receipts: Vec<TransactionReceipt>,
-) -> Result<Vec<ReceiptEnvelope>, LiveError> {
-    if receipts.len() != transactions.len() {
-        return Err(LiveError::Receipts {
-            number,
-            reason: format!("{} receipts for {} transactions", receipts.len(), transactions.len()),
-        });
-    }
-    receipts.sort_by_key(|r| r.transaction_index);
-    receipts
-        .into_iter()
-        .zip(transactions)
-        .enumerate()
-        .map(|(index, (receipt, tx))| {
-            let matches = receipt.block_hash == Some(hash)
-                && receipt.transaction_index == Some(index as u64)
-                && receipt.transaction_hash == *tx.tx_hash();
-            if matches {
-                Ok(receipt.into_primitives_receipt().inner)
-            } else {
-                Err(LiveError::Receipts {
-                    number,
-                    reason: format!("receipt {index} is for another block or transaction"),
-                })
-            }
-        })
-        .collect()
 }
 
 #[wasm_bindgen]
@@ -820,6 +635,7 @@ impl LiveDeriver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_consensus::ReceiptEnvelope;
     use alloy_eips::eip2718::Decodable2718;
     use keel_core::fixture::{FixtureBlock, L1Fixture};
     use serde_json::{Value, json};
@@ -924,9 +740,9 @@ mod tests {
             match d.next_event().unwrap() {
                 LiveEventJson::NeedL1 { number } if number > last => break,
                 LiveEventJson::NeedL1 { number } => {
-                    let before = d.host.blobs.len();
+                    let before = d.host.blob_count();
                     feed(&mut d, &fixture, number).unwrap();
-                    blobs_fed += d.host.blobs.len() - before;
+                    blobs_fed += d.host.blob_count() - before;
                 }
                 LiveEventJson::Event(_) => {}
             }
