@@ -54,6 +54,18 @@ const OP_SEPOLIA_GENESIS_STATE_ROOT: B256 =
 const OP_SEPOLIA_CHAIN_ID: u64 = 11_155_420;
 const JWT_SECRET: &str = "0x6b65656c2d656e67696e652d636f6e666f726d616e63652d7465737421212121";
 const GAS_LIMIT: u64 = 30_000_000;
+/// The engine_ methods an OP Stack execution client serves (Bedrock through Isthmus).
+const ENGINE_METHODS: [&str; 9] = [
+    "engine_forkchoiceUpdatedV1",
+    "engine_forkchoiceUpdatedV2",
+    "engine_forkchoiceUpdatedV3",
+    "engine_getPayloadV2",
+    "engine_getPayloadV3",
+    "engine_getPayloadV4",
+    "engine_newPayloadV2",
+    "engine_newPayloadV3",
+    "engine_newPayloadV4",
+];
 const BLOCK_TIME: u64 = 2;
 
 // The devnet's fork schedule, as block numbers (timestamp = genesis + 2 s * number).
@@ -582,17 +594,7 @@ fn builds_and_imports_blocks_through_every_fork_with_the_right_method_versions()
         json!([["engine_forkchoiceUpdatedV3", "engine_newPayloadV4", "engine_getPayloadV4"]]),
     );
     let capabilities: Vec<String> = serde_json::from_value(capabilities).unwrap();
-    for method in [
-        "engine_forkchoiceUpdatedV1",
-        "engine_forkchoiceUpdatedV2",
-        "engine_forkchoiceUpdatedV3",
-        "engine_getPayloadV2",
-        "engine_getPayloadV3",
-        "engine_getPayloadV4",
-        "engine_newPayloadV2",
-        "engine_newPayloadV3",
-        "engine_newPayloadV4",
-    ] {
+    for method in ENGINE_METHODS {
         assert!(capabilities.iter().any(|c| c == method), "{method} missing: {capabilities:?}");
     }
 
@@ -1012,17 +1014,7 @@ fn restart_on_the_same_datadir_keeps_head_safe_and_finalized() {
 fn malformed_params_get_json_rpc_errors_and_the_engine_keeps_serving() {
     let (_cfg, engine) = dev_engine("malformed", &[]);
     let genesis = as_b256(&engine.ready["genesis"]);
-    let methods = [
-        "engine_exchangeCapabilities",
-        "engine_forkchoiceUpdatedV1",
-        "engine_forkchoiceUpdatedV2",
-        "engine_forkchoiceUpdatedV3",
-        "engine_getPayloadV2",
-        "engine_getPayloadV3",
-        "engine_getPayloadV4",
-        "engine_newPayloadV2",
-        "engine_newPayloadV3",
-        "engine_newPayloadV4",
+    let eth_methods = [
         "eth_chainId",
         "eth_blockNumber",
         "eth_getBlockByNumber",
@@ -1036,6 +1028,11 @@ fn malformed_params_get_json_rpc_errors_and_the_engine_keeps_serving() {
         "eth_getTransactionByHash",
         "eth_getTransactionReceipt",
     ];
+    let methods: Vec<&str> = ["engine_exchangeCapabilities"]
+        .into_iter()
+        .chain(ENGINE_METHODS)
+        .chain(eth_methods)
+        .collect();
     let huge = format!("0x{}", "f".repeat(80));
     let garbage = [
         json!(null),

@@ -308,19 +308,7 @@ fn blockhash_walks_stored_headers_on_a_built_chain() {
     use op_alloy_consensus::TxDeposit;
 
     let mut config = RollupConfig::by_chain_id(11_155_420).unwrap();
-    for fork in [
-        &mut config.regolith_time,
-        &mut config.canyon_time,
-        &mut config.delta_time,
-        &mut config.ecotone_time,
-        &mut config.fjord_time,
-        &mut config.granite_time,
-        &mut config.holocene_time,
-        &mut config.isthmus_time,
-    ] {
-        *fork = Some(0);
-    }
-    (config.jovian_time, config.karst_time, config.interop_time) = (None, None, None);
+    keel_tests::chain::activate_through(&mut config, keel_core::config::Fork::Isthmus, 0);
 
     let contract = Address::repeat_byte(0xc0);
     let sender = Address::repeat_byte(0x5e);
