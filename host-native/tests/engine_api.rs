@@ -10,6 +10,8 @@
 //!   payload attributes, `-32700` / `-32601` / `-32602` JSON-RPC errors.
 //! * Payload statuses: `VALID`, `INVALID` (bad block hash: `latestValidHash` null; bad state:
 //!   the parent), `SYNCING` for an unknown parent.
+//! * Derivation to execution: every block `keel derive` makes of the multi-fork fixture
+//!   (Bedrock to Jovian) executes on the engine, every transaction succeeding.
 //! * Building from OP attributes (deposits first, `noTxPool`, `gasLimit`, `eip1559Params`,
 //!   `minBaseFee`), the transaction pool, reorgs through forkchoice, `eth_getProof` for the
 //!   output root, and a restart on the same datadir keeping head, safe and finalized.
@@ -1077,4 +1079,156 @@ fn malformed_params_get_json_rpc_errors_and_the_engine_keeps_serving() {
     // Still serving, state untouched.
     assert_eq!(engine.block_hash("latest"), genesis);
     assert_eq!(as_u64(&engine.call("eth_blockNumber", json!([]))), 0);
+}
+
+/// The L1Block predeploy: the L1-info deposit writes the origin into its storage.
+const L1_BLOCK: Address = address!("4200000000000000000000000000000000000015");
+
+/// Derivation and execution end to end: `keel derive` turns the committed multi-fork L1
+/// fixture (Bedrock through Jovian: L1-info deposits of every layout, user deposits, the
+/// network-upgrade transactions of each activation block, batched user transactions) into
+/// payload attributes, and `keel engine` executes every one of them, in order, on the real OP
+/// Sepolia predeploys, as op-node would drive op-geth.
+#[test]
+fn derived_attributes_of_the_multi_fork_chain_execute_on_the_engine() {
+    let dir = scratch("derived");
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/multi-fork");
+    let out = Command::new(env!("CARGO_BIN_EXE_keel"))
+        .arg("derive")
+        .arg("--rollup-config")
+        .arg(fixture.join("rollup.json"))
+        .arg("--l1")
+        .arg(fixture.join("l1.json"))
+        .args(["--blob-schedule", "cancun-from-genesis"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "keel derive: {}", String::from_utf8_lossy(&out.stderr));
+    let derived: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(derived.len(), 269);
+
+    // The batched transactions' senders get funds in the genesis (the fixture's L2 state is
+    // otherwise the real OP Sepolia genesis, moved to the fixture's genesis time).
+    let cfg =
+        RollupConfig::from_json(&std::fs::read_to_string(fixture.join("rollup.json")).unwrap())
+            .unwrap();
+    let mut senders = std::collections::BTreeSet::new();
+    for line in &derived {
+        for raw in line["attributes"]["transactions"].as_array().unwrap() {
+            let raw: Bytes = serde_json::from_value(raw.clone()).unwrap();
+            if raw.first() == Some(&0x7e) {
+                continue;
+            }
+            let tx = <op_alloy_consensus::OpTxEnvelope as alloy_eips::Decodable2718>::decode_2718(
+                &mut raw.as_ref(),
+            )
+            .unwrap();
+            senders.insert(
+                alloy_consensus::transaction::SignerRecoverable::recover_signer(&tx).unwrap(),
+            );
+        }
+    }
+    assert!(!senders.is_empty());
+    let mut genesis = op_sepolia_genesis_json();
+    genesis["timestamp"] = json!(quantity(cfg.genesis.l2_time));
+    for sender in &senders {
+        genesis["alloc"][format!("{sender:x}").trim_start_matches("0x")] =
+            json!({ "balance": "0x3635c9adc5dea00000" }); // 1000 ether
+    }
+    std::fs::write(dir.join("genesis.json"), serde_json::to_vec(&genesis).unwrap()).unwrap();
+    let mut engine_cfg = cfg.clone();
+    // The fixture names its L2 genesis synthetically; the engine computes the real one.
+    engine_cfg.genesis.l2.hash = B256::ZERO;
+    std::fs::write(dir.join("rollup.json"), engine_cfg.to_json().unwrap()).unwrap();
+
+    let engine = Engine::start(
+        &dir,
+        &[
+            "--rollup-config",
+            dir.join("rollup.json").to_str().unwrap(),
+            "--genesis",
+            dir.join("genesis.json").to_str().unwrap(),
+            "--dev",
+        ],
+    );
+    let mut head = as_b256(&engine.ready["genesis"]);
+    let at = |fork: Option<u64>, time: u64| fork.is_some_and(|t| time >= t);
+    for (i, line) in derived.iter().enumerate() {
+        let attrs = &line["attributes"];
+        let time = as_u64(&attrs["timestamp"]);
+        let (fcu, get, new) = if at(cfg.isthmus_time, time) {
+            (3, 4, 4)
+        } else if at(cfg.ecotone_time, time) {
+            (3, 3, 3)
+        } else {
+            (2, 2, 2)
+        };
+        let id = start_build(&engine, fcu, head, attrs.clone());
+        let envelope = engine.call(&format!("engine_getPayloadV{get}"), json!([id]));
+        let payload = &envelope["executionPayload"];
+        assert_eq!(
+            payload["transactions"],
+            attrs["transactions"],
+            "block {}: exactly the derived transactions",
+            i + 1
+        );
+        let status = engine.call(
+            &format!("engine_newPayloadV{new}"),
+            new_payload_params(new, &envelope, &attrs["parentBeaconBlockRoot"]),
+        );
+        assert_eq!(status["status"], "VALID", "block {}: {status}", i + 1);
+        head = as_b256(&payload["blockHash"]);
+        let result = engine.call(
+            &format!("engine_forkchoiceUpdatedV{fcu}"),
+            json!([forkchoice(head, head, head), null]),
+        );
+        assert_eq!(result["payloadStatus"]["status"], "VALID");
+    }
+    assert_eq!(as_u64(&engine.call("eth_blockNumber", json!([]))), 269);
+
+    // Every transaction landed, and succeeded.
+    let mut user_txs = 0;
+    for number in 1..=269u64 {
+        let block = engine.call("eth_getBlockByNumber", json!([quantity(number), true]));
+        for tx in block["transactions"].as_array().unwrap() {
+            let receipt = engine.call("eth_getTransactionReceipt", json!([tx["hash"]]));
+            // Deposits too: L1-info deposits of every layout, user deposits and the upgrade
+            // transactions all succeed on the real predeploys.
+            assert_eq!(receipt["status"], "0x1", "block {number}: {tx}");
+            user_txs += usize::from(tx["type"] != "0x7e");
+        }
+    }
+    assert!(user_txs > 100, "{user_txs} batched user transactions");
+
+    // The last L1-info deposit wrote its origin's hash into L1Block's storage.
+    let last = derived.last().unwrap();
+    let info: Bytes =
+        serde_json::from_value(last["attributes"]["transactions"][0].clone()).unwrap();
+    let op_alloy_consensus::OpTxEnvelope::Deposit(deposit) =
+        <op_alloy_consensus::OpTxEnvelope as alloy_eips::Decodable2718>::decode_2718(
+            &mut info.as_ref(),
+        )
+        .unwrap()
+    else {
+        panic!("the first transaction is the L1-info deposit");
+    };
+    let origin = keel_core::l1_info::L1BlockInfo::decode_for_l2_block(
+        &cfg,
+        as_u64(&last["attributes"]["timestamp"]),
+        &deposit.input,
+    )
+    .unwrap();
+    let slots: Vec<B256> = (0u8..8).map(B256::with_last_byte).collect();
+    let proof = engine.call("eth_getProof", json!([L1_BLOCK, slots, "latest"]));
+    verify_account_proof(&proof, as_b256(&engine.block("latest")["stateRoot"]));
+    let values: Vec<B256> = proof["storageProof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| serde_json::from_value::<U256>(s["value"].clone()).unwrap().into())
+        .collect();
+    assert!(values.contains(&origin.block_hash), "L1Block storage {values:?} lacks {origin:?}");
 }
