@@ -1232,3 +1232,44 @@ fn derived_attributes_of_the_multi_fork_chain_execute_on_the_engine() {
         .collect();
     assert!(values.contains(&origin.block_hash), "L1Block storage {values:?} lacks {origin:?}");
 }
+
+#[test]
+fn prometheus_metrics_count_calls_blocks_and_rejections() {
+    let (cfg, engine) = dev_engine("metrics", &["--metrics.port", "0"]);
+    let url = format!("http://{}/metrics", engine.ready["metrics"].as_str().unwrap());
+    let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": [] });
+    assert_eq!(engine.post(&engine.auth_url, None, &body.to_string()).0, 401);
+    let genesis = as_b256(&engine.ready["genesis"]);
+    let one = build_and_import(&engine, &cfg, genesis, 1, &[], true);
+    let one = as_b256(&one["executionPayload"]["blockHash"]);
+    build_and_import(&engine, &cfg, one, 2, &[transfer(0, 1)], true);
+    assert_eq!(engine.error_code("engine_getPayloadV2", json!(["0x0000000000000001"])), -38001);
+
+    let response = engine.http.get(&url).send().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let text = response.text().unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+    };
+    assert_eq!(value("keel_engine_unauthorized_requests_total"), 1.0);
+    assert_eq!(value("keel_engine_blocks_built_total"), 2.0);
+    // Blocks keel built itself are imported without re-execution.
+    assert_eq!(value("keel_engine_blocks_imported_total"), 2.0);
+    assert_eq!(value("keel_engine_block_execution_duration_seconds_count"), 2.0);
+    assert!(value("keel_engine_gas_executed_total") > 21_000.0);
+    assert_eq!(value("keel_engine_head_block"), 2.0);
+    assert_eq!(value("keel_engine_txpool_transactions"), 0.0);
+    assert_eq!(
+        value("keel_engine_rpc_requests_total{method=\"engine_getPayloadV2\",outcome=\"-38001\"}"),
+        1.0
+    );
+    assert_eq!(
+        value("keel_engine_rpc_requests_total{method=\"engine_newPayloadV2\",outcome=\"ok\"}"),
+        2.0
+    );
+    assert!(text.contains("# TYPE keel_engine_rpc_request_duration_seconds histogram"));
+}

@@ -8,6 +8,8 @@ use alloy_rpc_types_engine::{
     ExecutionPayloadInputV2, ExecutionPayloadV3, ForkchoiceState, PayloadId,
 };
 use keel_core::executor::{ExecError, build_block};
+
+use super::metrics::Execution;
 use op_alloy_rpc_types_engine::{OpExecutionPayloadV4, OpPayloadAttributes};
 use serde_json::{Value, json};
 
@@ -183,9 +185,11 @@ fn build(
     }
     let pool = if attrs.no_tx_pool == Some(true) { Vec::new() } else { node.pool.pending() };
     let read = node.store.read().map_err(RpcError::internal)?;
+    let started = std::time::Instant::now();
     let built = build_block(&node.config, &head.header, attrs, &pool, &read).map_err(|e| {
         if is_state_error(&e) { RpcError::internal(e) } else { RpcError::invalid_attributes(e) }
     })?;
+    node.metrics.executed(Execution::Build, built.header.gas_used, started.elapsed());
     // Rejected pool transactions stay pooled (a full block, a nonce gap); stale ones leave
     // when a head makes their nonce used.
     for rejected in &built.rejected {
@@ -408,8 +412,12 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
             Ok(attrs) => attrs,
             Err(e) => return invalid(e.to_string()),
         };
+        let started = std::time::Instant::now();
         let built = match build_block(&node.config, &parent.header, &attrs, &[], &read) {
-            Ok(built) => built,
+            Ok(built) => {
+                node.metrics.executed(Execution::Import, built.header.gas_used, started.elapsed());
+                built
+            }
             Err(e) if is_state_error(&e) => return Err(RpcError::internal(e)),
             Err(e) => return invalid(e.to_string()),
         };
@@ -431,6 +439,7 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
     let write = node.store.write().map_err(RpcError::internal)?;
     chain::import(&write, hash, &stored, &preimages).map_err(RpcError::internal)?;
     write.commit().map_err(RpcError::internal)?;
+    node.metrics.imported();
     tracing::info!(number = stored.header.number, %hash, "imported payload");
     Ok(status("VALID", Some(hash), None))
 }

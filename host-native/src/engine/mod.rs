@@ -8,12 +8,14 @@
 //! * [`payload`]: fork/version rules, attributes, built payloads and envelopes.
 //! * [`chain`]: imports, the canonical index and forkchoice. [`store`]: the redb tables.
 //! * [`txpool`]: pooled transactions. [`genesis`]: genesis files.
+//! * [`metrics`]: Prometheus metrics, served on `--metrics.port`.
 
 mod api;
 mod chain;
 mod eth;
 mod genesis;
 mod jwt;
+mod metrics;
 mod payload;
 mod rpc;
 mod server;
@@ -45,9 +47,9 @@ STARTUP
   a superchain-registry .json.zst with --genesis-dictionary. The genesis block hash must equal
   the rollup config's genesis.l2.hash when that is non-zero. An existing datadir resumes at
   its stored head, safe and finalized blocks; --genesis is then optional and must match.
-  When both servers listen, one JSON line is printed to stdout:
-    {\"event\":\"ready\",\"authrpc\":\"127.0.0.1:8551\",\"http\":null,\"genesis\":\"0x..\",
-     \"head\":\"0x..\",\"safe\":\"0x..\",\"finalized\":\"0x..\"}
+  When the servers listen, one JSON line is printed to stdout:
+    {\"event\":\"ready\",\"authrpc\":\"127.0.0.1:8551\",\"http\":null,\"metrics\":null,
+     \"genesis\":\"0x..\",\"head\":\"0x..\",\"safe\":\"0x..\",\"finalized\":\"0x..\"}
   Logs go to stderr. SIGTERM or SIGINT stops the servers and closes the store.
 
 METHODS
@@ -63,6 +65,13 @@ METHODS
   Isthmus=V4 for get/newPayload; forkchoiceUpdatedV3 from Ecotone). Errors: -32700 bad JSON,
   -32601 unknown method, -32602 bad params, -38001 unknown payload, -38002 invalid forkchoice
   state, -38003 invalid payload attributes, -38005 unsupported fork.
+
+METRICS (--metrics.addr / --metrics.port, GET /metrics, Prometheus text format)
+  keel_engine_rpc_requests_total{method,outcome}, keel_engine_rpc_request_duration_seconds,
+  keel_engine_unauthorized_requests_total, keel_engine_blocks_built_total,
+  keel_engine_blocks_imported_total, keel_engine_gas_executed_total,
+  keel_engine_block_execution_duration_seconds, keel_engine_{head,safe,finalized}_block,
+  keel_engine_txpool_transactions.
 
 STORE (DIR/keel.redb)
   preimages (hash -> trie node | code | RLP header), blocks (hash -> header, txs, receipts),
@@ -106,6 +115,12 @@ pub(crate) struct EngineArgs {
     /// Unauthenticated eth_ server port (enables it; default 8545, 0 = any free port).
     #[arg(long = "http.port", value_name = "N")]
     http_port: Option<u16>,
+    /// Prometheus metrics address (enables `GET /metrics`; default 127.0.0.1).
+    #[arg(long = "metrics.addr", value_name = "IP")]
+    metrics_addr: Option<IpAddr>,
+    /// Prometheus metrics port (enables `GET /metrics`; default 7300, 0 = any free port).
+    #[arg(long = "metrics.port", value_name = "N")]
+    metrics_port: Option<u16>,
 }
 
 /// Why `keel engine` could not start or stopped with an error.
@@ -165,6 +180,8 @@ pub(crate) struct Node {
     pub(crate) payloads: payload::PayloadCache,
     /// Blocks newPayload found invalid.
     pub(crate) invalid: payload::InvalidBlocks,
+    /// Prometheus metrics (also held by the servers, which update them without the lock).
+    pub(crate) metrics: Arc<metrics::EngineMetrics>,
 }
 
 /// Opens the store and makes sure it holds the chain's genesis.
@@ -220,6 +237,7 @@ fn open_node(args: &EngineArgs, config: RollupConfig) -> Result<Node, EngineErro
         pool: txpool::TxPool::default(),
         payloads: payload::PayloadCache::default(),
         invalid: payload::InvalidBlocks::default(),
+        metrics: Arc::default(),
     })
 }
 
@@ -227,13 +245,19 @@ fn open_node(args: &EngineArgs, config: RollupConfig) -> Result<Node, EngineErro
 fn ready_line(
     auth: SocketAddr,
     http: Option<SocketAddr>,
+    metrics: Option<SocketAddr>,
     genesis: B256,
     fc: chain::Forkchoice,
 ) -> String {
-    let http = http.map_or_else(|| "null".to_string(), |a| format!("\"{a}\""));
+    let quoted =
+        |a: Option<SocketAddr>| a.map_or_else(|| "null".to_string(), |a| format!("\"{a}\""));
     format!(
-        "{{\"event\":\"ready\",\"authrpc\":\"{auth}\",\"http\":{http},\"genesis\":\"{genesis}\",\"head\":\"{}\",\"safe\":\"{}\",\"finalized\":\"{}\"}}",
-        fc.head, fc.safe, fc.finalized
+        "{{\"event\":\"ready\",\"authrpc\":\"{auth}\",\"http\":{},\"metrics\":{},\"genesis\":\"{genesis}\",\"head\":\"{}\",\"safe\":\"{}\",\"finalized\":\"{}\"}}",
+        quoted(http),
+        quoted(metrics),
+        fc.head,
+        fc.safe,
+        fc.finalized
     )
 }
 
@@ -277,18 +301,38 @@ pub(crate) fn run(args: EngineArgs) -> Result<(), CliError> {
                 )
             }
         };
+        let metrics = match (args.metrics_addr, args.metrics_port) {
+            (None, None) => None,
+            (addr, port) => {
+                let addr = SocketAddr::new(
+                    addr.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+                    port.unwrap_or(7300),
+                );
+                Some(
+                    tokio::net::TcpListener::bind(addr)
+                        .await
+                        .map_err(|e| io(&format!("cannot listen on {addr}"), e))?,
+                )
+            }
+        };
         let auth_local = auth.local_addr().map_err(|e| io("authrpc address", e))?;
         let http_local = match &http {
             Some(l) => Some(l.local_addr().map_err(|e| io("http address", e))?),
             None => None,
         };
+        let metrics_local = match &metrics {
+            Some(l) => Some(l.local_addr().map_err(|e| io("metrics address", e))?),
+            None => None,
+        };
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let metrics_task =
+            metrics.map(|l| tokio::spawn(server::serve_metrics(l, shared.clone(), stopped.clone())));
         let auth_task =
             tokio::spawn(server::serve(auth, shared.clone(), Some(secret), stopped.clone()));
         let http_task = http.map(|l| tokio::spawn(server::serve(l, shared, None, stopped)));
         {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", ready_line(auth_local, http_local, genesis, fc))
+            writeln!(out, "{}", ready_line(auth_local, http_local, metrics_local, genesis, fc))
                 .and_then(|()| out.flush())
                 .map_err(|e| io("cannot write the ready line", e))?;
         }
@@ -296,7 +340,7 @@ pub(crate) fn run(args: EngineArgs) -> Result<(), CliError> {
         wait_for_signal().await;
         tracing::info!("stopping");
         let _ = stop.send(true);
-        for task in std::iter::once(auth_task).chain(http_task) {
+        for task in std::iter::once(auth_task).chain(http_task).chain(metrics_task) {
             match task.await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return Err(io("server failed", e)),
