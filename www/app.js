@@ -134,6 +134,7 @@ function scheduleArg() {
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
 
+/** @param {import('./pkg/keel_wasm.js').DeriveStats} stats */
 function renderStats(stats) {
   page.stats = stats;
   $('s-l1').textContent = `${fmt(stats.l1Blocks)} / ${fmt(stats.l1Total)}`;
@@ -179,6 +180,7 @@ function drawChart() {
   ctx.fillText(`L2 blocks per 100 ms (max ${max})`, 6, 12);
 }
 
+/** @param {import('./pkg/keel_wasm.js').AttributesEvent} ev */
 function addRow(ev) {
   const block = ev.l2Block;
   const attrs = ev.attributes;
@@ -249,7 +251,7 @@ async function runLoop(d, needL1, label) {
       let need = null;
       while (!done && need === null && performance.now() - sliceStart < 25) {
         const t0 = performance.now();
-        const events = JSON.parse(d.stepMany(64));
+        const events = d.stepMany(64);
         page.deriveMs += performance.now() - t0;
         for (const ev of events) {
           if (ev.kind === 'attributes') {
@@ -272,7 +274,7 @@ async function runLoop(d, needL1, label) {
       }
       $('rows').append(fragment);
       recordThroughput(performance.now(), derived);
-      renderStats(JSON.parse(d.stats()));
+      renderStats(d.stats());
       drawChart();
       if (need !== null) {
         $('status').textContent = `reading L1 block ${fmt(need)}…`;
@@ -283,7 +285,7 @@ async function runLoop(d, needL1, label) {
     }
   } catch (e) {
     page.wallMs = performance.now() - started;
-    renderStats(JSON.parse(d.stats()));
+    renderStats(d.stats());
     showError(e instanceof L1Error
       ? `L1 ${e.kind === 'network' ? 'unreachable' : e.kind === 'rate-limit' ? 'rate limit' : e.kind === 'missing-blob' ? 'blob missing' : e.kind === 'bad-json' ? 'answer is not JSON' : 'request failed'}: ${e.message}`
       : `Derivation stopped: ${messageOf(e)}`);
@@ -294,7 +296,7 @@ async function runLoop(d, needL1, label) {
   if (page.hashes.length > MAX_ROWS) {
     $('blocks-note').textContent = `(showing the first ${fmt(MAX_ROWS)} of ${fmt(page.hashes.length)})`;
   }
-  renderStats(JSON.parse(d.stats()));
+  renderStats(d.stats());
   drawChart();
   if (done) {
     setState('done', `done: ${fmt(page.hashes.length)} L2 blocks in ${page.deriveMs.toFixed(0)} ms of derivation (${(page.wallMs / 1000).toFixed(2)} s with ${page.mode === 'live' ? 'L1 requests and ' : ''}rendering)`);
@@ -356,7 +358,7 @@ async function deriveLive() {
 }
 
 // Derivation speed without the live view: fresh derivers run to the end inside wasm (no event
-// JSON), best of seven. Compare with the native_derive example on the same fixture.
+// objects), best of seven. Compare with the native_derive example on the same fixture.
 async function benchmark() {
   clearError();
   $('bench-result').textContent = 'benchmarking…';
@@ -369,7 +371,7 @@ async function benchmark() {
     for (let i = 0; i < 7; i += 1) {
       const d = new FixtureDeriver(rollup, fixtureText, schedule);
       const t0 = performance.now();
-      stats = JSON.parse(d.runAll());
+      stats = d.runAll();
       best = Math.min(best, performance.now() - t0);
       d.free();
     }
@@ -400,6 +402,7 @@ function guessKinds(text) {
   return ['channel', 'tx'];
 }
 
+/** @returns {import('./pkg/keel_wasm.js').InspectReport} */
 function inspectAs(kind, input, network) {
   if (kind === 'tx') return inspectTx(input, network);
   if (kind === 'calldata') return inspectCalldata(input, network);
@@ -418,10 +421,11 @@ function runInspect() {
     const network = net === '@rollup' ? rollupArg() : net || undefined;
     for (const kind of kinds) {
       try {
-        const json = inspectAs(kind, input, network);
-        out.textContent = JSON.stringify(JSON.parse(json), null, 2);
+        const report = inspectAs(kind, input, network);
+        out.textContent = JSON.stringify(report, null, 2);
         out.dataset.kind = kind;
-        out.dataset.raw = json;
+        // Single-line form: `keel inspect`'s own output, which the browser test compares with.
+        out.dataset.raw = JSON.stringify(report);
         return;
       } catch (e) {
         firstError ??= `error (${kind}): ${messageOf(e)}`;
@@ -445,7 +449,7 @@ async function main() {
     setState('error', 'error');
     return;
   }
-  for (const name of JSON.parse(networkNames())) {
+  for (const name of networkNames()) {
     for (const sel of [$('network'), $('inspect-network')]) {
       const o = document.createElement('option');
       o.value = name;

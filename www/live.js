@@ -138,7 +138,11 @@ export class L1Client {
 /**
  * Feeds a LiveDeriver: returns `feed(number)`, which fetches L1 block `number` (and its batcher
  * blobs) and adds it, prefetching up to `ahead` further blocks. Resolves to false past `to`.
- * @param {L1Client} client @param {*} deriver a wasm LiveDeriver @param {number} to last block
+ * @param {L1Client} client
+ * @param {import('./pkg/keel_wasm.js').LiveDeriver} deriver
+ * @param {number} to last block
+ * @param {{ahead?: number, onBlock?: (added: import('./pkg/keel_wasm.js').BlockAdded) => void}} [options]
+ * @returns {(number: number) => Promise<boolean>}
  */
 export function l1Feeder(client, deriver, to, { ahead = 6, onBlock = () => {} } = {}) {
   const inflight = new Map();
@@ -155,7 +159,7 @@ export function l1Feeder(client, deriver, to, { ahead = 6, onBlock = () => {} } 
     for (let n = number; n <= Math.min(to, number + ahead); n += 1) get(n);
     const { blockJson, receiptsJson } = await get(number);
     inflight.delete(number);
-    const added = JSON.parse(deriver.addBlock(blockJson, receiptsJson));
+    const added = deriver.addBlock(blockJson, receiptsJson);
     if (added.blobHashes.length > 0) {
       deriver.addBlobs(await client.blobs(added.slot, added.blobHashes));
     }

@@ -14,7 +14,7 @@ use keel_core::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{WasmError, inspect::resolve_config, js_err};
+use crate::{WasmError, inspect::resolve_config, js_err, to_js};
 
 /// The L1 blob fee schedule used to price blobs in the L1-info deposit (as `keel derive
 /// --blob-schedule`).
@@ -293,18 +293,17 @@ impl FixtureDeriver {
             .map_err(js_err)
     }
 
-    /// One event as JSON: `{"kind":"attributes","l2Block","attributesHash","txCount","txHashes",
-    /// "attributes"}`, `{"kind":"origin","l1Block"}`, `{"kind":"reset","safeHead"}` or
-    /// `{"kind":"eof"}`.
-    #[wasm_bindgen(js_name = step)]
-    pub fn js_step(&mut self) -> Result<String, JsError> {
-        self.next_event().and_then(|e| json(&e)).map_err(js_err)
+    /// One event: `attributes` (a derived L2 block), `origin` (the next L1 block), `reset` (an
+    /// L1 reorg) or `eof` (the fixture is used up; then `eof` forever).
+    #[wasm_bindgen(js_name = step, unchecked_return_type = "DeriveEvent")]
+    pub fn js_step(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.next_event().map_err(js_err)?)
     }
 
-    /// Up to `max` events as a JSON array, stopping after an `eof` (fewer boundary crossings for
-    /// a page that renders between batches).
-    #[wasm_bindgen(js_name = stepMany)]
-    pub fn js_step_many(&mut self, max: u32) -> Result<String, JsError> {
+    /// Up to `max` events, stopping after an `eof` (fewer boundary crossings for a page that
+    /// renders between batches).
+    #[wasm_bindgen(js_name = stepMany, unchecked_return_type = "DeriveEvent[]")]
+    pub fn js_step_many(&mut self, max: u32) -> Result<JsValue, JsError> {
         let mut events = Vec::new();
         for _ in 0..max.max(1) {
             let event = self.next_event().map_err(js_err)?;
@@ -314,22 +313,23 @@ impl FixtureDeriver {
                 break;
             }
         }
-        json(&events).map_err(js_err)
+        to_js(&events)
     }
 
-    /// Runs to the end, calling `progress(statsJson)` every `every` events (default 64) and
-    /// once at the end; returns the final stats JSON.
-    #[wasm_bindgen(js_name = runAll)]
+    /// Runs to the end, calling `progress(stats)` every `every` events (default 64) and once at
+    /// the end; returns the final stats.
+    #[wasm_bindgen(js_name = runAll, unchecked_return_type = "DeriveStats")]
     pub fn js_run_all(
         &mut self,
+        #[wasm_bindgen(unchecked_optional_param_type = "((stats: DeriveStats) => void) | null")]
         progress: Option<js_sys::Function>,
-        every: Option<u32>,
-    ) -> Result<String, JsError> {
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] every: Option<u32>,
+    ) -> Result<JsValue, JsError> {
         let every = every.unwrap_or(64).max(1);
         let report = |me: &Self| -> Result<(), JsError> {
             if let Some(f) = &progress {
-                let stats = json(&me.totals()).map_err(js_err)?;
-                f.call1(&JsValue::NULL, &JsValue::from_str(&stats)).map_err(|e| {
+                let stats = to_js(&me.totals())?;
+                f.call1(&JsValue::NULL, &stats).map_err(|e| {
                     js_err(WasmError::Callback(e.as_string().unwrap_or_else(|| format!("{e:?}"))))
                 })?;
             }
@@ -344,20 +344,19 @@ impl FixtureDeriver {
             }
         }
         report(self)?;
-        json(&self.totals()).map_err(js_err)
+        to_js(&self.totals())
     }
 
-    /// Run totals as JSON: `{"l1Total","l1Blocks","l2Blocks","resets","batcherTxs","blobs",
-    /// "batcherBytes","channels","batches","safeHead","l1Origin","done"}`.
-    #[wasm_bindgen(js_name = stats)]
-    pub fn js_stats(&self) -> Result<String, JsError> {
-        json(&self.totals()).map_err(js_err)
+    /// Run totals so far.
+    #[wasm_bindgen(js_name = stats, unchecked_return_type = "DeriveStats")]
+    pub fn js_stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.totals())
     }
 
-    /// The attributes hashes derived so far as a JSON array of `0x` hex strings.
-    #[wasm_bindgen(js_name = attributesHashes)]
-    pub fn js_attributes_hashes(&self) -> Result<String, JsError> {
-        json(&self.driver.hashes).map_err(js_err)
+    /// The attributes hashes derived so far, in order.
+    #[wasm_bindgen(js_name = attributesHashes, unchecked_return_type = "Hex[]")]
+    pub fn js_attributes_hashes(&self) -> Vec<String> {
+        self.driver.hashes.iter().map(ToString::to_string).collect()
     }
 }
 
@@ -431,6 +430,11 @@ mod tests {
         }
         assert_eq!(from_events, native);
         assert_eq!(d.hashes(), native.as_slice());
+        // What `attributesHashes()` returns: each hash as its JSON form, without the quotes.
+        let js_hashes = d.js_attributes_hashes();
+        let serde_hashes: Vec<String> = serde_json::from_str(&json(&native).unwrap()).unwrap();
+        assert_eq!(js_hashes, serde_hashes);
+        assert_eq!(js_hashes[0].len(), 66);
         let stats = d.totals();
         assert_eq!(stats.l2_blocks, 269);
         assert_eq!(stats.l1_blocks, origins + 1);

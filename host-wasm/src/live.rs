@@ -29,10 +29,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::{
     WasmError,
-    deriver::{BlobSchedule, DeriveEventJson, Driver, StatsJson, json},
+    deriver::{BlobSchedule, DeriveEventJson, Driver, StatsJson},
     inspect::resolve_config,
     js_err,
     kzg::{BLS_MODULUS, KzgSetup},
+    to_js,
 };
 
 /// Beacon slot length on Ethereum and its testnets.
@@ -582,16 +583,15 @@ impl LiveDeriver {
     }
 
     /// Adds the next block: `blockJson` is the `eth_getBlockByNumber(n, true)` result,
-    /// `receiptsJson` the block's receipts (a JSON list). Returns
-    /// `{"number","hash","slot","blobHashes"}`; fetch the blobs and call `addBlobs` when
-    /// `blobHashes` is not empty.
-    #[wasm_bindgen(js_name = addBlock)]
+    /// `receiptsJson` the block's receipts (a JSON list). When the result's `blobHashes` is not
+    /// empty, fetch those blobs of `slot` and call `addBlobs`.
+    #[wasm_bindgen(js_name = addBlock, unchecked_return_type = "BlockAdded")]
     pub fn js_add_block(
         &mut self,
         #[wasm_bindgen(js_name = blockJson)] block_json: &str,
         #[wasm_bindgen(js_name = receiptsJson)] receipts_json: &str,
-    ) -> Result<String, JsError> {
-        self.add_block(block_json, receipts_json).and_then(|a| json(&a)).map_err(js_err)
+    ) -> Result<JsValue, JsError> {
+        to_js(&self.add_block(block_json, receipts_json).map_err(js_err)?)
     }
 
     /// Completes the waiting block with the beacon `blobs` answer (`{"data": [...]}` JSON).
@@ -603,10 +603,10 @@ impl LiveDeriver {
         self.add_blobs(beacon_json).map_err(js_err)
     }
 
-    /// Up to `max` events as a JSON array, ending with `{"kind":"needL1","number":n}` when the
-    /// pipeline needs another L1 block (the other kinds are the fixture deriver's).
-    #[wasm_bindgen(js_name = stepMany)]
-    pub fn js_step_many(&mut self, max: u32) -> Result<String, JsError> {
+    /// Up to `max` events, ending with `{kind: "needL1", number}` when the pipeline needs
+    /// another L1 block (the other kinds are the fixture deriver's, but for `eof`).
+    #[wasm_bindgen(js_name = stepMany, unchecked_return_type = "LiveEvent[]")]
+    pub fn js_step_many(&mut self, max: u32) -> Result<JsValue, JsError> {
         let mut events = Vec::new();
         for _ in 0..max.max(1) {
             let event = self.next_event().map_err(js_err)?;
@@ -616,19 +616,19 @@ impl LiveDeriver {
                 break;
             }
         }
-        json(&events).map_err(js_err)
+        to_js(&events)
     }
 
-    /// Run totals as JSON (as `FixtureDeriver.stats`; `l1Total` counts blocks read so far).
-    #[wasm_bindgen(js_name = stats)]
-    pub fn js_stats(&self) -> Result<String, JsError> {
-        json(&self.totals()).map_err(js_err)
+    /// Run totals (as `FixtureDeriver.stats`; `l1Total` counts blocks read so far).
+    #[wasm_bindgen(js_name = stats, unchecked_return_type = "DeriveStats")]
+    pub fn js_stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.totals())
     }
 
-    /// The attributes hashes derived so far as a JSON array.
-    #[wasm_bindgen(js_name = attributesHashes)]
-    pub fn js_attributes_hashes(&self) -> Result<String, JsError> {
-        json(&self.hashes()).map_err(js_err)
+    /// The attributes hashes derived so far, in order.
+    #[wasm_bindgen(js_name = attributesHashes, unchecked_return_type = "Hex[]")]
+    pub fn js_attributes_hashes(&self) -> Vec<String> {
+        self.hashes().iter().map(ToString::to_string).collect()
     }
 }
 
@@ -753,7 +753,7 @@ mod tests {
         let stats = d.totals();
         assert_eq!(stats.l2_blocks, 269);
         assert_eq!(stats.l1_total, fixture.blocks.len() as u64);
-        let event = json(&LiveEventJson::NeedL1 { number: 7 }).unwrap();
+        let event = crate::deriver::json(&LiveEventJson::NeedL1 { number: 7 }).unwrap();
         assert_eq!(event, r#"{"kind":"needL1","number":7}"#);
     }
 

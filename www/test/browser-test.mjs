@@ -115,6 +115,39 @@ try {
   await page.waitForFunction(() => window.keel.benchMs !== null || window.keel.error, null, { timeout: 120000 });
   const benchMs = await page.evaluate(() => window.keel.benchMs);
   check(benchMs !== null, `benchmark ran (${benchMs} ms)`);
+  // The typed API itself (keel_wasm.d.ts): objects and arrays, not JSON text.
+  const api = await page.evaluate(async () => {
+    const m = await import(new URL('pkg/keel_wasm.js', location.href).href);
+    const [rollup, l1] = await Promise.all(['rollup', 'l1'].map(
+      (f) => fetch(`../fixtures/multi-fork/${f}.json`).then((r) => r.text())));
+    const d = new m.FixtureDeriver(rollup, l1, 'cancun-from-genesis');
+    const first = d.step();
+    const many = d.stepMany(16);
+    const progress = [];
+    const final = d.runAll((s) => progress.push(s), 64);
+    const out = {
+      names: m.networkNames(), first, many, progress, final, stats: d.stats(),
+      hashes: d.attributesHashes(), eof: d.step(),
+    };
+    d.free();
+    return out;
+  });
+  const isStats = (s) => s !== null && typeof s === 'object' && typeof s.l2Blocks === 'number'
+    && typeof s.done === 'boolean' && typeof s.safeHead === 'number';
+  check(Array.isArray(api.names) && api.names.includes('op-mainnet'), `networkNames() is an array (${api.names})`);
+  check(api.first.kind === 'origin' && typeof api.first.l1Block.number === 'number', `step() returns an event object (${JSON.stringify(api.first).slice(0, 120)})`);
+  check(Array.isArray(api.many) && api.many.length === 16 && api.many.every((e) => typeof e.kind === 'string')
+    && api.many.some((e) => e.kind === 'attributes' && /^0x[0-9a-f]{64}$/.test(e.attributesHash)
+      && e.txHashes.length === e.txCount && Array.isArray(e.attributes.attributes.transactions)),
+  'stepMany(16) returns 16 event objects with typed attributes events');
+  check(api.progress.length >= 2 && api.progress.every(isStats) && api.progress.at(-1).done,
+    `runAll progress gets stats objects (${api.progress.length} calls)`);
+  check(isStats(api.final) && api.final.l2Blocks === 269 && api.final.done
+    && JSON.stringify(api.final) === JSON.stringify(api.stats), 'runAll() and stats() return the same stats object (269 L2 blocks, done)');
+  check(Array.isArray(api.hashes) && api.hashes.length === 269 && api.hashes.every((h, i) => h === native.hashes[i]),
+    'attributesHashes() is the array of native attributes hashes');
+  check(api.eof.kind === 'eof', 'step() after the end returns {kind: "eof"}');
+
   // Expand one block's tx list, then take the screenshot.
   await page.click('#rows tr:nth-child(2) details summary');
   await page.screenshot({ path: join(artifacts, 'derive-multi-fork.png'), fullPage: false });
@@ -132,6 +165,15 @@ try {
       }, { input: c.input, network: c.network, k: kind }).catch((e) => ({ raw: '', text: String(e) }));
       check(got.raw === c.expected.trim(), `inspect (${kind}) ${c.kind} ${c.name}: same JSON as keel inspect${got.raw ? '' : ` (${got.text.slice(0, 200)})`}`);
     }
+    // The export itself returns the report as an object (`kind` as keel inspect names it).
+    const direct = await page.evaluate(async ({ input, network, kind }) => {
+      const m = await import(new URL('pkg/keel_wasm.js', location.href).href);
+      const f = { tx: m.inspectTx, calldata: m.inspectCalldata, channel: m.inspectChannel }[kind];
+      const report = f ? f(input, network) : m.inspectBlobs([input], network);
+      return { type: typeof report, kind: report.kind, json: JSON.stringify(report) };
+    }, c).catch((e) => ({ type: String(e) }));
+    check(direct.type === 'object' && direct.kind === c.kind && direct.json === c.expected.trim(),
+      `${{ tx: 'inspectTx', calldata: 'inspectCalldata', channel: 'inspectChannel', blob: 'inspectBlobs' }[c.kind]}() returns the ${c.kind} report object (${direct.type})`);
   }
   await page.evaluate(() => {
     document.querySelector('#inspect-input').value = '0x02abc';
