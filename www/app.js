@@ -64,7 +64,7 @@ async function fetchText(url, what) {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new Error(`could not fetch ${what} (${url}): ${messageOf(e)}. Serve the repository root over HTTP (not file://), e.g. \`python3 -m http.server\`, and open /www/.`);
+    throw new Error(`could not fetch ${what} (${url}): ${messageOf(e)}. Serve the repository root over HTTP (not file://), e.g. \`node www/serve.mjs\`, and open /www/.`);
   }
   if (!res.ok) {
     const hint = res.status === 429 ? ' (rate limited: try again later)' : '';

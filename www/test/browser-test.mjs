@@ -1,5 +1,5 @@
 // Browser test of www/: Debian's Chromium driven by playwright-core (no browser download).
-// Serves the repository root on 127.0.0.1 (free port), loads the multi-fork demo, derives it,
+// Serves the repository root with www/serve.mjs on 127.0.0.1 (free port), loads the multi-fork demo, derives it,
 // and checks that the page's attributes hashes equal the native ones; then checks the inspect
 // box against `keel inspect` output for real batcher vectors. Saves a screenshot and a
 // benchmark line under the artifacts directory. Run by scripts/test-browser.sh, which prepares:
@@ -11,9 +11,10 @@
 //                    live mode: the anvil L1 with the test rollup, and what native derivation
 //                    gives on it (the page must read anvil over fetch and derive the same)
 import { createServer } from 'node:http';
+import { createHandler } from '../serve.mjs';
 import { createRequire } from 'node:module';
-import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
-import { join, normalize, extname, resolve, dirname } from 'node:path';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,25 +30,15 @@ const inspectCases = JSON.parse(await readFile(env('KEEL_INSPECT'), 'utf8'));
 const artifacts = env('KEEL_ARTIFACTS');
 await mkdir(artifacts, { recursive: true });
 
-const types = {
-  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
-};
 const anvilUrl = env('KEEL_ANVIL_URL');
 // anvil (1.7.1) sends CORS headers on its JSON-RPC but not on its beacon routes, so the page
-// reads the beacon API through /mock-beacon, which forwards to anvil and adds them (what a
-// browser user puts in front of a beacon node without CORS). Error routes for the live mode's
-// in-page messages: /mock-429 (rate limit), /mock-badjson, and /mock-noblobs (a beacon that
-// answers genesis from anvil but has no blobs: 404).
+// reads the beacon API through www/serve.mjs's /beacon proxy (what a researcher runs in front of
+// anvil), which this server uses for everything but the error routes of the live mode's in-page
+// messages: /mock-429 (rate limit), /mock-badjson, and /mock-noblobs (a beacon that answers
+// genesis from anvil but has no blobs: 404).
 async function mock(req, res, path) {
   const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' };
   if (req.method === 'OPTIONS') { res.writeHead(204, cors); res.end(); return; }
-  if (path.startsWith('/mock-beacon/')) {
-    const upstream = await fetch(`${anvilUrl}${path.slice('/mock-beacon'.length)}${new URL(req.url, 'http://x').search}`);
-    res.writeHead(upstream.status, { ...cors, 'content-type': 'application/json' });
-    res.end(await upstream.text());
-    return;
-  }
   if (path.startsWith('/mock-429')) { res.writeHead(429, cors); res.end('slow down'); return; }
   if (path.startsWith('/mock-badjson')) { res.writeHead(200, cors); res.end('<html>not json</html>'); return; }
   if (path === '/mock-noblobs/eth/v1/beacon/genesis') {
@@ -56,21 +47,14 @@ async function mock(req, res, path) {
   }
   res.writeHead(404, cors); res.end('{"code":404,"message":"no blobs"}');
 }
+const serve = createHandler({ root, beacon: anvilUrl });
 const server = createServer(async (req, res) => {
-  try {
-    const pathname = new URL(req.url, 'http://x').pathname;
-    if (pathname.startsWith('/mock-')) { await mock(req, res, pathname); return; }
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    let file = join(root, path);
-    if (!file.startsWith(root)) throw new Error('outside the root');
-    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end('not found');
+  const pathname = new URL(req.url, 'http://x').pathname;
+  if (pathname.startsWith('/mock-')) {
+    try { await mock(req, res, pathname); } catch { res.writeHead(500); res.end('mock failed'); }
+    return;
   }
+  await serve(req, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/www/`;
@@ -206,7 +190,7 @@ try {
       shown: document.querySelector('#error').classList.contains('shown') ? document.querySelector('#error').textContent : '',
     }));
   };
-  const live = await startLive(anvilUrl, `${new URL(url).origin}/mock-beacon`);
+  const live = await startLive(anvilUrl, `${new URL(url).origin}/beacon`);
   check(live.state === 'done', `live derivation from anvil finished (state ${live.state}${live.error ? `: ${live.error}` : ''})`);
   check(live.hashes.length === anvilNative.hashes.length && live.hashes.length === 6, `live: ${live.hashes.length} L2 blocks (native ${anvilNative.hashes.length}, expected 6)`);
   check(live.hashes.every((h, i) => h === anvilNative.hashes[i]), 'live: attributes hashes equal the native ones (keel record + OfflineDeriver)');
