@@ -287,34 +287,8 @@ pub(crate) fn run(args: EngineArgs) -> Result<(), CliError> {
         let auth = tokio::net::TcpListener::bind(auth_addr)
             .await
             .map_err(|e| io(&format!("cannot listen on {auth_addr}"), e))?;
-        let http = match (args.http_addr, args.http_port) {
-            (None, None) => None,
-            (addr, port) => {
-                let addr = SocketAddr::new(
-                    addr.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-                    port.unwrap_or(8545),
-                );
-                Some(
-                    tokio::net::TcpListener::bind(addr)
-                        .await
-                        .map_err(|e| io(&format!("cannot listen on {addr}"), e))?,
-                )
-            }
-        };
-        let metrics = match (args.metrics_addr, args.metrics_port) {
-            (None, None) => None,
-            (addr, port) => {
-                let addr = SocketAddr::new(
-                    addr.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-                    port.unwrap_or(7300),
-                );
-                Some(
-                    tokio::net::TcpListener::bind(addr)
-                        .await
-                        .map_err(|e| io(&format!("cannot listen on {addr}"), e))?,
-                )
-            }
-        };
+        let http = listen_optional(args.http_addr, args.http_port, 8545).await?;
+        let metrics = listen_optional(args.metrics_addr, args.metrics_port, 7300).await?;
         let auth_local = auth.local_addr().map_err(|e| io("authrpc address", e))?;
         let http_local = match &http {
             Some(l) => Some(l.local_addr().map_err(|e| io("http address", e))?),
@@ -352,6 +326,26 @@ pub(crate) fn run(args: EngineArgs) -> Result<(), CliError> {
     // Dropping the last handle closes the redb database; every commit is already durable.
     drop(node);
     Ok(())
+}
+
+/// Binds an optional server: enabled when its address or port is given (loopback and
+/// `default_port` fill in the other).
+async fn listen_optional(
+    addr: Option<IpAddr>,
+    port: Option<u16>,
+    default_port: u16,
+) -> Result<Option<tokio::net::TcpListener>, EngineError> {
+    if addr.is_none() && port.is_none() {
+        return Ok(None);
+    }
+    let addr = SocketAddr::new(
+        addr.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        port.unwrap_or(default_port),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| EngineError::Io(format!("cannot listen on {addr}: {e}")))?;
+    Ok(Some(listener))
 }
 
 /// Resolves on SIGINT or (on Unix) SIGTERM.
