@@ -19,6 +19,7 @@ const page = {
   deriveMs: 0,
   wallMs: 0,
   benchMs: null,
+  pollMs: 4000, // how often live mode asks for a new L1 head when following it
 };
 window.keel = page;
 
@@ -278,7 +279,9 @@ async function runLoop(d, needL1, label) {
       drawChart();
       if (need !== null) {
         $('status').textContent = `reading L1 block ${fmt(need)}…`;
-        if (!(await needL1(need))) done = true;
+        // A feeder that gives up because Stop was pressed (while following the head) stops
+        // the run; otherwise the L1 data is exhausted.
+        if (!(await needL1(need)) && !stopRequested) done = true;
       } else {
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       }
@@ -353,8 +356,16 @@ async function deriveLive() {
     setState('error', 'error');
     return;
   }
-  $('fixture-info').textContent = `live L1 ${new URL(rpc).host}, chain ${fixtureChainId}, up to block ${fmt(to)}`;
-  await runLoop(deriver, l1Feeder(client, deriver, to), 'deriving from the L1…');
+  const following = $('l1-follow').checked && !$('l1-to').value.trim();
+  $('fixture-info').textContent = following
+    ? `live L1 ${new URL(rpc).host}, chain ${fixtureChainId}, following the head (now ${fmt(to)})`
+    : `live L1 ${new URL(rpc).host}, chain ${fixtureChainId}, up to block ${fmt(to)}`;
+  const feeder = l1Feeder(client, deriver, to, {
+    follow: () => following && !stopRequested,
+    pollMs: page.pollMs,
+    onWait: (number) => { $('status').textContent = `following the L1 head: waiting for block ${fmt(number)}…`; },
+  });
+  await runLoop(deriver, feeder, 'deriving from the L1…');
 }
 
 // Derivation speed without the live view: fresh derivers run to the end inside wasm (no event

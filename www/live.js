@@ -137,14 +137,19 @@ export class L1Client {
 
 /**
  * Feeds a LiveDeriver: returns `feed(number)`, which fetches L1 block `number` (and its batcher
- * blobs) and adds it, prefetching up to `ahead` further blocks. Resolves to false past `to`.
+ * blobs) and adds it, prefetching up to `ahead` further blocks. Past `to` it resolves to false,
+ * unless `follow()` is true: then it polls the head every `pollMs` (calling `onWait(number)`)
+ * until block `number` exists or `follow()` turns false (the page's Stop).
  * @param {L1Client} client
  * @param {import('./pkg/keel_wasm.js').LiveDeriver} deriver
  * @param {number} to last block
- * @param {{ahead?: number, onBlock?: (added: import('./pkg/keel_wasm.js').BlockAdded) => void}} [options]
+ * @param {{ahead?: number, onBlock?: (added: import('./pkg/keel_wasm.js').BlockAdded) => void,
+ *   follow?: () => boolean, pollMs?: number, onWait?: (number: number) => void}} [options]
  * @returns {(number: number) => Promise<boolean>}
  */
-export function l1Feeder(client, deriver, to, { ahead = 6, onBlock = () => {} } = {}) {
+export function l1Feeder(client, deriver, to, {
+  ahead = 6, onBlock = () => {}, follow = () => false, pollMs = 4000, onWait = () => {},
+} = {}) {
   const inflight = new Map();
   const get = (n) => {
     if (!inflight.has(n)) {
@@ -155,7 +160,13 @@ export function l1Feeder(client, deriver, to, { ahead = 6, onBlock = () => {} } 
     return inflight.get(n);
   };
   return async (number) => {
-    if (number > to) return false;
+    while (number > to) {
+      if (!follow()) return false;
+      onWait(number);
+      await sleep(pollMs);
+      if (!follow()) return false;
+      to = Math.max(to, await client.blockNumber());
+    }
     for (let n = number; n <= Math.min(to, number + ahead); n += 1) get(n);
     const { blockJson, receiptsJson } = await get(number);
     inflight.delete(number);

@@ -214,6 +214,43 @@ try {
   }
   await page.screenshot({ path: join(artifacts, 'live-error.png'), fullPage: false });
 
+  // Following the head: past the last block the page keeps polling, reads blocks mined later
+  // (12 s apart, on slot boundaries), and Stop ends the run; no new L2 blocks without batches.
+  const anvilRpc = async (method, params) => {
+    const res = await fetch(anvilUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    return (await res.json()).result;
+  };
+  await page.evaluate(({ rollup, rpc, beacon }) => {
+    window.keel.pollMs = 200;
+    document.querySelector('#network').value = '';
+    document.querySelector('#rollup').value = rollup;
+    document.querySelector('#schedule').value = 'cancun-from-genesis';
+    document.querySelector('#l1-rpc').value = rpc;
+    document.querySelector('#l1-beacon').value = beacon;
+    document.querySelector('#l1-to').value = '';
+    document.querySelector('#l1-follow').checked = true;
+  }, { rollup: anvilRollup, rpc: anvilUrl, beacon: `${origin}/beacon` });
+  await page.click('#live');
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('following the L1 head'), null, { timeout: 60000 });
+  const before = await page.evaluate(() => window.keel.stats.l1Total);
+  for (let i = 0; i < 2; i += 1) {
+    const latest = await anvilRpc('eth_getBlockByNumber', ['latest', false]);
+    await anvilRpc('evm_mine', [Number(BigInt(latest.timestamp)) + 12]);
+  }
+  await page.waitForFunction((n) => window.keel.stats.l1Total >= n, before + 2, { timeout: 60000 });
+  await page.click('#stop');
+  await page.waitForFunction(() => window.keel.state === 'stopped', null, { timeout: 30000 });
+  const followed = await page.evaluate(() => ({
+    state: window.keel.state, hashes: window.keel.hashes, l1Total: window.keel.stats.l1Total, error: window.keel.error,
+  }));
+  await page.evaluate(() => { document.querySelector('#l1-follow').checked = false; });
+  check(followed.state === 'stopped' && !followed.error && followed.l1Total === before + 2
+    && followed.hashes.length === 6 && followed.hashes.every((h, i) => h === anvilNative.hashes[i]),
+  `live: following the head read the ${followed.l1Total - before} L1 blocks mined after it, then Stop ended the run (${followed.state}${followed.error ? `: ${followed.error}` : ''})`);
+
   const bench = {
     fixture: 'fixtures/multi-fork', l2Blocks: result.hashes.length,
     browserMs: Math.round(benchMs * 10) / 10, nativeMs: Math.round(native.ms * 10) / 10,
