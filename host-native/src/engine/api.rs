@@ -195,15 +195,7 @@ fn build(
     for rejected in &built.rejected {
         tracing::debug!(hash = %rejected.hash, reason = %rejected.reason, "pool transaction left out");
     }
-    let block = StoredBlock {
-        header: built.header,
-        transactions: built.transactions,
-        receipts: built
-            .receipts
-            .iter()
-            .map(|r| Bytes::from(alloy_eips::Encodable2718::encoded_2718(r)))
-            .collect(),
-    };
+    let block = StoredBlock::executed(built.header, built.transactions, &built.receipts);
     let block_value = payload::block_value(&block.header, &block.transactions, &built.receipts);
     tracing::info!(
         id = %id,
@@ -378,32 +370,24 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
         tracing::info!(%hash, parent = %parent_hash, "newPayload: unknown parent, SYNCING");
         return Ok(status("SYNCING", None, None));
     };
-    if block.body.withdrawals.as_ref().is_some_and(|w| !w.is_empty()) {
+    // An invalid block is remembered (its descendants are invalid too) and reported with its
+    // parent as the latest valid block.
+    let mut invalid = |reason: String| {
         node.invalid.insert(hash, parent_hash);
-        return Ok(status(
-            "INVALID",
-            Some(parent_hash),
-            Some("OP Stack payloads carry no L1 withdrawals".into()),
-        ));
+        Ok(status("INVALID", Some(parent_hash), Some(reason)))
+    };
+    if block.body.withdrawals.as_ref().is_some_and(|w| !w.is_empty()) {
+        return invalid("OP Stack payloads carry no L1 withdrawals".into());
     }
     if block.header.timestamp <= parent.header.timestamp {
-        node.invalid.insert(hash, parent_hash);
-        return Ok(status(
-            "INVALID",
-            Some(parent_hash),
-            Some(format!(
-                "timestamp {} is not after the parent's {}",
-                block.header.timestamp, parent.header.timestamp
-            )),
+        return invalid(format!(
+            "timestamp {} is not after the parent's {}",
+            block.header.timestamp, parent.header.timestamp
         ));
     }
     let (stored, preimages) = if let Some(built) = node.payloads.by_hash(hash) {
         (built.block.clone(), built.preimages.clone())
     } else {
-        let mut invalid = |reason: String| {
-            node.invalid.insert(hash, parent_hash);
-            Ok(status("INVALID", Some(parent_hash), Some(reason)))
-        };
         let attrs = match payload::attributes_for_block(
             &node.config,
             &block.header,
@@ -424,15 +408,7 @@ fn import_payload(node: &mut Node, block: Block<Bytes>, claimed: B256) -> Result
         if built.hash != hash {
             return invalid(mismatch(&block.header, &built.header));
         }
-        let stored = StoredBlock {
-            header: built.header,
-            transactions: built.transactions,
-            receipts: built
-                .receipts
-                .iter()
-                .map(|r| Bytes::from(alloy_eips::Encodable2718::encoded_2718(r)))
-                .collect(),
-        };
+        let stored = StoredBlock::executed(built.header, built.transactions, &built.receipts);
         (stored, built.preimages)
     };
     drop(read);

@@ -63,6 +63,21 @@ pub(crate) struct StoredBlock {
     pub(crate) receipts: Vec<Bytes>,
 }
 
+impl StoredBlock {
+    /// A block the executor built or re-executed, with its receipts encoded for storage.
+    pub(crate) fn executed(
+        header: Header,
+        transactions: Vec<Bytes>,
+        receipts: &[op_alloy_consensus::OpReceiptEnvelope],
+    ) -> Self {
+        let receipts = receipts
+            .iter()
+            .map(|r| Bytes::from(alloy_eips::Encodable2718::encoded_2718(r)))
+            .collect();
+        Self { header, transactions, receipts }
+    }
+}
+
 /// Keys of the `meta` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MetaKey {
