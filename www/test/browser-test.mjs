@@ -172,16 +172,21 @@ try {
   const anvilRollup = await readFile(env('KEEL_ANVIL_ROLLUP'), 'utf8');
   const anvilDerive = (await readFile(env('KEEL_ANVIL_DERIVE'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   const anvilNative = JSON.parse(await readFile(env('KEEL_ANVIL_NATIVE'), 'utf8'));
-  const startLive = async (rpc, beacon) => {
-    await page.evaluate(({ rollup, rpc, beacon }) => {
+  // Fills the live-mode form for the anvil rollup and presses "Derive from L1".
+  const clickLive = async (rpc, beacon, follow = false) => {
+    await page.evaluate(({ rollup, rpc, beacon, follow }) => {
       document.querySelector('#network').value = '';
       document.querySelector('#rollup').value = rollup;
       document.querySelector('#schedule').value = 'cancun-from-genesis';
       document.querySelector('#l1-rpc').value = rpc;
       document.querySelector('#l1-beacon').value = beacon;
       document.querySelector('#l1-to').value = '';
-    }, { rollup: anvilRollup, rpc, beacon });
+      document.querySelector('#l1-follow').checked = follow;
+    }, { rollup: anvilRollup, rpc, beacon, follow });
     await page.click('#live');
+  };
+  const startLive = async (rpc, beacon) => {
+    await clickLive(rpc, beacon);
     await page.waitForFunction(() => window.keel.mode === 'live' && ['done', 'error'].includes(window.keel.state), null, { timeout: 120000 });
     return page.evaluate(() => ({
       state: window.keel.state, error: window.keel.error, hashes: window.keel.hashes,
@@ -223,17 +228,8 @@ try {
     });
     return (await res.json()).result;
   };
-  await page.evaluate(({ rollup, rpc, beacon }) => {
-    window.keel.pollMs = 200;
-    document.querySelector('#network').value = '';
-    document.querySelector('#rollup').value = rollup;
-    document.querySelector('#schedule').value = 'cancun-from-genesis';
-    document.querySelector('#l1-rpc').value = rpc;
-    document.querySelector('#l1-beacon').value = beacon;
-    document.querySelector('#l1-to').value = '';
-    document.querySelector('#l1-follow').checked = true;
-  }, { rollup: anvilRollup, rpc: anvilUrl, beacon: `${origin}/beacon` });
-  await page.click('#live');
+  await page.evaluate(() => { window.keel.pollMs = 200; });
+  await clickLive(anvilUrl, `${origin}/beacon`, true);
   await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('following the L1 head'), null, { timeout: 60000 });
   const before = await page.evaluate(() => window.keel.stats.l1Total);
   for (let i = 0; i < 2; i += 1) {
@@ -246,7 +242,6 @@ try {
   const followed = await page.evaluate(() => ({
     state: window.keel.state, hashes: window.keel.hashes, l1Total: window.keel.stats.l1Total, error: window.keel.error,
   }));
-  await page.evaluate(() => { document.querySelector('#l1-follow').checked = false; });
   check(followed.state === 'stopped' && !followed.error && followed.l1Total === before + 2
     && followed.hashes.length === 6 && followed.hashes.every((h, i) => h === anvilNative.hashes[i]),
   `live: following the head read the ${followed.l1Total - before} L1 blocks mined after it, then Stop ended the run (${followed.state}${followed.error ? `: ${followed.error}` : ''})`);
