@@ -35,3 +35,22 @@ pub fn read_hex_vector(rel: &str) -> Vec<u8> {
     let text = text.strip_prefix("0x").unwrap_or(text);
     alloy_primitives::hex::decode(text).unwrap_or_else(|e| panic!("{rel} is not hex: {e}"))
 }
+
+/// Reads a JSON vector file, panicking with its path when it does not parse.
+pub fn read_json_vector(rel: &str) -> serde_json::Value {
+    serde_json::from_slice(&read_vector(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The bytes of a `0x` hex string in a JSON vector.
+pub fn json_hex(v: &serde_json::Value) -> Vec<u8> {
+    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
+    alloy_primitives::hex::decode(s.trim_start_matches("0x"))
+        .unwrap_or_else(|e| panic!("not hex ({e}): {v}"))
+}
+
+/// A `0x` hex quantity in a JSON vector.
+pub fn json_quantity(v: &serde_json::Value) -> u64 {
+    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
+    u64::from_str_radix(s.trim_start_matches("0x"), 16)
+        .unwrap_or_else(|e| panic!("not a quantity ({e}): {v}"))
+}

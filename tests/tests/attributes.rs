@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use alloy_consensus::{Header, ReceiptEnvelope, TxEnvelope};
 use alloy_eips::BlockNumHash;
-use alloy_primitives::{B64, B256, Bytes, address, b256, hex};
+use alloy_primitives::{B64, B256, Bytes, address, b256};
 use keel_core::config::{Eip1559Params, RollupConfig, SystemConfig};
 use keel_core::deposit::{decode_deposit, l1_info_source_hash};
 use keel_core::derive::attributes::{
@@ -18,25 +18,15 @@ use keel_core::derive::error::DataKey;
 use keel_core::derive::{L1BlockRef, L1Provider, L2BlockRef, PipelineError, ProviderError};
 use keel_core::l1_info::{EcotoneScalars, L1BlobSchedule, L1BlockInfo};
 use keel_core::system_config_update::{L2HeaderFields, system_config_from_l2_block};
-use keel_tests::read_vector;
+use keel_tests::{json_hex, json_quantity as quantity, read_json_vector as json};
 use serde_json::Value;
 
-fn json(rel: &str) -> Value {
-    serde_json::from_slice(&read_vector(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
 fn hex_bytes(v: &Value) -> Bytes {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    Bytes::from(hex::decode(s.trim_start_matches("0x")).unwrap())
+    Bytes::from(json_hex(v))
 }
 
 fn hex_list(v: &Value) -> Vec<Bytes> {
     v.as_array().unwrap().iter().map(hex_bytes).collect()
-}
-
-fn quantity(v: &Value) -> u64 {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
 }
 
 fn b256_of(v: &Value) -> B256 {

@@ -9,16 +9,8 @@ use keel_core::deposit::{
     deposit_tx_hash, deposits_from_receipts, encode_deposit, l1_info_source_hash,
     transaction_deposited_log, user_deposit_source_hash,
 };
-use keel_tests::read_vector;
+use keel_tests::{json_hex as hex_bytes, read_json_vector as json};
 use serde_json::Value;
-
-fn json(rel: &str) -> Value {
-    serde_json::from_slice(&read_vector(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn hex_bytes(v: &Value) -> Vec<u8> {
-    hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap()
-}
 
 fn b256_of(v: &Value) -> B256 {
     B256::from_slice(&hex_bytes(v))

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use alloy_consensus::Header;
-use alloy_primitives::{Address, B256, Bytes, TxKind, U256, address, b256, hex};
+use alloy_primitives::{Address, B256, Bytes, TxKind, U256, address, b256};
 use keel_core::config::{RollupConfig, SystemConfig};
 use keel_core::deposit::{
     TxDeposit, decode_deposit, deposit_tx_hash, encode_deposit, l1_info_source_hash,
@@ -13,22 +13,8 @@ use keel_core::l1_info::{
     L1BlockInfo, L1InfoFees, L1InfoFormat, L1OriginInfo, OperatorFee, l1_info_blob_base_fee,
     l1_info_deposit, l1_info_deposit_bytes,
 };
-use keel_tests::read_vector;
+use keel_tests::{json_hex as hex_bytes, json_quantity as quantity, read_json_vector as json};
 use serde_json::Value;
-
-fn json(rel: &str) -> Value {
-    serde_json::from_slice(&read_vector(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn hex_bytes(v: &Value) -> Vec<u8> {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    hex::decode(s.trim_start_matches("0x")).unwrap()
-}
-
-fn quantity(v: &Value) -> u64 {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
-}
 
 fn decimal(v: &Value) -> u64 {
     v.as_str().unwrap().parse().unwrap()

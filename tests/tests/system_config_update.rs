@@ -11,22 +11,7 @@ use keel_core::system_config_update::{
     CONFIG_UPDATE_TOPIC, L2HeaderFields, apply_receipts, decode_extra_data,
     system_config_from_l2_block,
 };
-use keel_tests::read_vector;
-use serde_json::Value;
-
-fn json(rel: &str) -> Value {
-    serde_json::from_slice(&read_vector(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn hex_bytes(v: &Value) -> Vec<u8> {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    hex::decode(s.trim_start_matches("0x")).unwrap()
-}
-
-fn quantity(v: &Value) -> u64 {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
-}
+use keel_tests::{json_hex as hex_bytes, json_quantity as quantity, read_json_vector as json};
 
 /// The config of Base Sepolia at L2 block 37312300 (README §4.2).
 fn base_sepolia_37312300_config() -> SystemConfig {
