@@ -16,6 +16,10 @@
 //!   `minBaseFee`), the transaction pool, reorgs through forkchoice, `eth_getProof` for the
 //!   output root, and a restart on the same datadir keeping head, safe and finalized.
 //!
+//! Tests named `rule_6_*` check SPEC-CHECKLIST §6 (engine): 6.2 method versions per fork and the
+//! fork-gated payload fields, 6.4 building from attributes (FCU with attributes, getPayload,
+//! newPayload, FCU to the new block), 6.5 importing a payload built elsewhere (newPayload, FCU).
+//!
 //! The devnet is the real OP Sepolia genesis state (its predeploys) with a dev account added, a
 //! fresh timestamp, and forks that activate one after another every few blocks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -589,7 +593,7 @@ fn verify_account_proof(proof: &Value, state_root: B256) {
 }
 
 #[test]
-fn builds_and_imports_blocks_through_every_fork_with_the_right_method_versions() {
+fn rule_6_2_method_versions_and_payload_fields_through_every_fork() {
     let (cfg, engine) = dev_engine("forks", &[]);
     let capabilities = engine.call(
         "engine_exchangeCapabilities",
@@ -1090,7 +1094,7 @@ const L1_BLOCK: Address = address!("4200000000000000000000000000000000000015");
 /// payload attributes, and `keel engine` executes every one of them, in order, on the real OP
 /// Sepolia predeploys, as op-node would drive op-geth.
 #[test]
-fn derived_attributes_of_the_multi_fork_chain_execute_on_the_engine() {
+fn rule_6_4_and_6_5_derived_multi_fork_chain_builds_and_a_follower_imports_it() {
     let dir = scratch("derived");
     let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/multi-fork");
     let out = Command::new(env!("CARGO_BIN_EXE_keel"))
